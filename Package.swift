@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+// Palimpsest: an archival scraper and snapshot store for news articles and their comment threads.
+//
+// Targets by concern, dependencies pointing inward:
+//   PalimpsestCore      plain Sendable value types (article, comment, thread, capture, fetch result, clock)
+//   PalimpsestHTML      the libxml2 HTML parser and XPath, behind one small wrapper
+//   PalimpsestFetch     the polite libcurl fetcher (robots.txt, per-host delay, backoff, limits)
+//   PalimpsestServe     a tiny loopback HTTP server (the demo, the tests, the benchmarks)
+//   PalimpsestExtract   article and comment-thread extraction, selectors as data, completeness
+//   PalimpsestStore     the versioned SQLite store (GRDB), raw bodies deduplicated and zstd-compressed
+//   PalimpsestRender    diff, restore and terminal-safe rendering
+//   PalimpsestCapture   fetch + extract + store, one capture at a time
+//   PalimpsestSchedule  schedules/ files and the long-lived runner
+//   palimpsest          the thin command-line interface
+import PackageDescription
+
+let package = Package(
+    name: "Palimpsest",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "palimpsest", targets: ["palimpsest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries: a module map and a shim header each, nothing else.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+
+        .target(name: "PalimpsestCore"),
+        .target(name: "PalimpsestHTML", dependencies: ["CLibXML2"]),
+        .target(name: "PalimpsestFetch", dependencies: ["PalimpsestCore", "CCurl"]),
+        .target(name: "PalimpsestServe", dependencies: []),
+        .target(name: "PalimpsestExtract", dependencies: ["PalimpsestCore", "PalimpsestHTML"]),
+        .target(name: "PalimpsestStore", dependencies: [
+            "PalimpsestCore", "CZstd",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "PalimpsestRender", dependencies: ["PalimpsestCore"]),
+        .target(name: "PalimpsestCapture", dependencies: [
+            "PalimpsestCore", "PalimpsestFetch", "PalimpsestExtract", "PalimpsestStore",
+        ]),
+        .target(name: "PalimpsestSchedule", dependencies: [
+            "PalimpsestCore", "PalimpsestCapture", "PalimpsestFetch", "PalimpsestStore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .executableTarget(name: "palimpsest", dependencies: [
+            "PalimpsestCore", "PalimpsestFetch", "PalimpsestServe", "PalimpsestExtract",
+            "PalimpsestStore", "PalimpsestRender", "PalimpsestCapture", "PalimpsestSchedule",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PalimpsestFetchTests", dependencies: ["PalimpsestFetch", "PalimpsestServe"]),
+        .testTarget(name: "PalimpsestExtractTests", dependencies: ["PalimpsestExtract"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "PalimpsestStoreTests", dependencies: ["PalimpsestStore"]),
+        .testTarget(name: "PalimpsestCLITests", dependencies: ["PalimpsestServe"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

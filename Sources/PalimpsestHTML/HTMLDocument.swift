@@ -1,0 +1,234 @@
+import CLibXML2
+import Foundation
+
+/// A parse failure: libxml2 gave no document at all (empty or unreadable input).
+public struct HTMLParseError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// An HTML document parsed by libxml2's recovering HTML parser. It owns the libxml2 document and its
+/// XPath context, and frees them in `deinit`. Every `HTMLNode` taken from it is valid only while the
+/// document lives: keep the document in scope while you walk its nodes.
+///
+/// All of the module's libxml2 calls are in this file.
+public final class HTMLDocument {
+    let doc: htmlDocPtr
+    private var context: xmlXPathContextPtr?
+    private var compiled: [String: xmlXPathCompExprPtr] = [:]
+
+    /// Parses UTF-8 HTML. Broken markup is recovered, never fatal; the network is never touched.
+    public convenience init(html: String, url: String? = nil) throws {
+        var html = html
+        let parsed: htmlDocPtr? = html.withUTF8 { buffer in
+            HTMLDocument.parse(buffer.baseAddress, count: buffer.count, url: url, encoding: "UTF-8")
+        }
+        guard let parsed else { throw HTMLParseError(message: "libxml2 could not read this input as HTML") }
+        self.init(doc: parsed)
+    }
+
+    /// Parses raw bytes in the given encoding (an IANA name libxml2 knows), or lets libxml2 detect it.
+    public convenience init(data: Data, url: String? = nil, encoding: String? = nil) throws {
+        let parsed: htmlDocPtr? = data.withUnsafeBytes { raw in
+            HTMLDocument.parse(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count,
+                               url: url, encoding: encoding)
+        }
+        guard let parsed else { throw HTMLParseError(message: "libxml2 could not read this input as HTML") }
+        self.init(doc: parsed)
+    }
+
+    private init(doc: htmlDocPtr) {
+        self.doc = doc
+    }
+
+    private static func parse(_ bytes: UnsafePointer<UInt8>?, count: Int, url: String?, encoding: String?)
+        -> htmlDocPtr?
+    {
+        guard let bytes, count > 0, count <= Int(Int32.max) else { return nil }
+        palimpsest_xml_silence_errors()
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
+            | Int32(XML_PARSE_HUGE.rawValue)
+        return bytes.withMemoryRebound(to: CChar.self, capacity: count) { chars in
+            htmlReadMemory(chars, Int32(count), url, encoding, options)
+        }
+    }
+
+    deinit {
+        for expr in compiled.values { xmlXPathFreeCompExpr(expr) }
+        if let context { xmlXPathFreeContext(context) }
+        xmlFreeDoc(doc)
+    }
+
+    /// The <html> element (or whatever root libxml2 built).
+    public var root: HTMLNode? {
+        xmlDocGetRootElement(doc).map(HTMLNode.init)
+    }
+
+    /// The nodes an XPath 1.0 expression selects, in document order, relative to `node` (the document
+    /// when nil). An invalid expression selects nothing; use `isValidXPath` to check user rules first.
+    public func select(_ xpath: String, from node: HTMLNode? = nil) -> [HTMLNode] {
+        guard let result = evaluate(xpath, from: node) else { return [] }
+        defer { xmlXPathFreeObject(result) }
+        guard result.pointee.type == XPATH_NODESET, let set = result.pointee.nodesetval else { return [] }
+        let count = Int(set.pointee.nodeNr)
+        var nodes: [HTMLNode] = []
+        nodes.reserveCapacity(count)
+        for i in 0..<count {
+            if let n = set.pointee.nodeTab[i] { nodes.append(HTMLNode(n)) }
+        }
+        return nodes
+    }
+
+    /// The first node an XPath expression selects.
+    public func first(_ xpath: String, from node: HTMLNode? = nil) -> HTMLNode? {
+        select(xpath, from: node).first
+    }
+
+    /// The string value of an XPath expression (`string(...)`, `count(...)`, or the first node's text).
+    public func string(_ xpath: String, from node: HTMLNode? = nil) -> String? {
+        guard let result = evaluate(xpath, from: node) else { return nil }
+        defer { xmlXPathFreeObject(result) }
+        guard let s = xmlXPathCastToString(result) else { return nil }
+        defer { palimpsest_xml_free(s) }
+        return String(cString: s)
+    }
+
+    /// True when libxml2 compiles the expression.
+    public static func isValidXPath(_ xpath: String) -> Bool {
+        palimpsest_xml_silence_errors()
+        guard let e = xmlXPathCompile(xpath) else { return false }
+        xmlXPathFreeCompExpr(e)
+        return true
+    }
+
+    private func evaluate(_ xpath: String, from node: HTMLNode?) -> xmlXPathObjectPtr? {
+        if context == nil { context = xmlXPathNewContext(doc) }
+        guard let context else { return nil }
+        let expr: xmlXPathCompExprPtr
+        if let cached = compiled[xpath] {
+            expr = cached
+        } else {
+            palimpsest_xml_silence_errors()
+            guard let e = xmlXPathCompile(xpath) else { return nil }
+            compiled[xpath] = e
+            expr = e
+        }
+        context.pointee.node = node?.ptr ?? xmlDocGetRootElement(doc).map { UnsafeMutablePointer($0) }
+            ?? UnsafeMutableRawPointer(doc).assumingMemoryBound(to: xmlNode.self)
+        return xmlXPathCompiledEval(expr, context)
+    }
+}
+
+/// A node of an `HTMLDocument` (element, text or comment). Valid only while its document lives.
+public struct HTMLNode: Hashable {
+    let ptr: xmlNodePtr
+
+    init(_ ptr: xmlNodePtr) {
+        self.ptr = ptr
+    }
+
+    public var isElement: Bool { ptr.pointee.type == XML_ELEMENT_NODE }
+    public var isText: Bool { ptr.pointee.type == XML_TEXT_NODE || ptr.pointee.type == XML_CDATA_SECTION_NODE }
+    public var isComment: Bool { ptr.pointee.type == XML_COMMENT_NODE }
+
+    /// The element's name, lower case as libxml2's HTML parser gives it ("div"); "text" for text nodes.
+    public var name: String {
+        guard let n = ptr.pointee.name else { return "" }
+        return String(cString: n)
+    }
+
+    /// Compares the name without building a String (fast path for tree walks).
+    public func hasName(_ candidate: StaticString) -> Bool {
+        guard let n = ptr.pointee.name else { return false }
+        return candidate.withUTF8Buffer { buf in
+            var i = 0
+            while i < buf.count {
+                if n[i] != buf[i] { return false }
+                i += 1
+            }
+            return n[buf.count] == 0
+        }
+    }
+
+    /// An attribute's value, nil when absent.
+    public func attribute(_ name: String) -> String? {
+        guard isElement, let v = xmlGetProp(ptr, name) else { return nil }
+        defer { palimpsest_xml_free(v) }
+        return String(cString: v)
+    }
+
+    /// All attributes, in document order.
+    public var attributes: [(name: String, value: String)] {
+        guard isElement else { return [] }
+        var out: [(String, String)] = []
+        var a = ptr.pointee.properties
+        while let attr = a {
+            let name = String(cString: attr.pointee.name)
+            if let v = xmlNodeGetContent(UnsafeMutableRawPointer(attr).assumingMemoryBound(to: xmlNode.self)) {
+                out.append((name, String(cString: v)))
+                palimpsest_xml_free(v)
+            } else {
+                out.append((name, ""))
+            }
+            a = attr.pointee.next
+        }
+        return out
+    }
+
+    /// The text of a text node (nil for others).
+    public var ownText: String? {
+        guard isText, let c = ptr.pointee.content else { return nil }
+        return String(cString: c)
+    }
+
+    /// All the text below this node, concatenated as libxml2 gives it (scripts included: see extract's text walk).
+    public var textContent: String {
+        guard let c = xmlNodeGetContent(ptr) else { return "" }
+        defer { palimpsest_xml_free(c) }
+        return String(cString: c)
+    }
+
+    public var parent: HTMLNode? {
+        guard let p = ptr.pointee.parent, p.pointee.type == XML_ELEMENT_NODE else { return nil }
+        return HTMLNode(p)
+    }
+
+    public var firstChild: HTMLNode? { ptr.pointee.children.map(HTMLNode.init) }
+    public var nextSibling: HTMLNode? { ptr.pointee.next.map(HTMLNode.init) }
+    public var previousSibling: HTMLNode? { ptr.pointee.prev.map(HTMLNode.init) }
+
+    /// Child nodes of every kind, in order.
+    public var children: HTMLChildren { HTMLChildren(first: ptr.pointee.children) }
+
+    /// Element children only.
+    public var elementChildren: [HTMLNode] { children.filter(\.isElement) }
+
+    /// The 1-based line where libxml2 saw the node start (0 when unknown).
+    public var line: Int { Int(xmlGetLineNo(ptr)) }
+
+    /// The node serialised back to HTML (for debugging and rules development).
+    public var outerHTML: String {
+        guard let buf = xmlBufferCreate() else { return "" }
+        defer { xmlBufferFree(buf) }
+        htmlNodeDump(buf, ptr.pointee.doc, ptr)
+        guard let content = xmlBufferContent(buf) else { return "" }
+        return String(cString: content)
+    }
+}
+
+/// The children of a node as a sequence (no array is built).
+public struct HTMLChildren: Sequence {
+    let first: xmlNodePtr?
+
+    public struct Iterator: IteratorProtocol {
+        var current: xmlNodePtr?
+        public mutating func next() -> HTMLNode? {
+            guard let c = current else { return nil }
+            current = c.pointee.next
+            return HTMLNode(c)
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(current: first) }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import PalimpsestCore
+
+struct Palimpsest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "palimpsest",
+        abstract: "Archive news articles and their comment threads; see what appeared, changed and disappeared.",
+        version: PalimpsestVersion.string,
+        subcommands: [
+            FetchCommand.self,
+            ExtractCommand.self,
+        ]
+    )
+
+    @OptionGroup var global: GlobalOptions
+}
