@@ -63,7 +63,8 @@ let package = Package(
         .testTarget(name: "PalimpsestExtractTests", dependencies: ["PalimpsestExtract"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PalimpsestStoreTests", dependencies: ["PalimpsestStore"]),
-        .testTarget(name: "PalimpsestCLITests", dependencies: ["PalimpsestServe"]),
+        .testTarget(name: "PalimpsestRenderTests", dependencies: ["PalimpsestRender"]),
+        .testTarget(name: "PalimpsestCLITests", dependencies: ["palimpsest", "PalimpsestServe"]),
     ],
     swiftLanguageModes: [.v6]
 )
