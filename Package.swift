@@ -64,7 +64,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PalimpsestStoreTests", dependencies: ["PalimpsestStore"]),
         .testTarget(name: "PalimpsestRenderTests", dependencies: ["PalimpsestRender"]),
-        .testTarget(name: "PalimpsestCLITests", dependencies: ["palimpsest", "PalimpsestServe"]),
+        .testTarget(name: "PalimpsestCLITests", dependencies: ["palimpsest", "PalimpsestServe"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,15 +5,15 @@ import Testing
 @testable import PalimpsestRender
 
 @Suite struct ThreadDiffTests {
-    func snapshot(_ number: Int, _ comments: [Comment], paragraphs: [String] = ["One.", "Two."]) -> Snapshot {
+    func snapshot(_ number: Int, _ comments: [PalimpsestCore.Comment], paragraphs: [String] = ["One.", "Two."]) -> Snapshot {
         Snapshot(url: "https://x.example/a", capture: CaptureInfo(number: number, capturedAt: Date(timeIntervalSince1970: Double(number) * 3600),
                                                                   httpStatus: 200, outcome: .fetched, complete: true),
                  article: Article(title: "T", blocks: paragraphs.map { Block(.paragraph, $0) }),
                  comments: comments.map { CommentState(comment: $0, present: true, appearedAt: 1) })
     }
 
-    func c(_ id: String, _ text: String, parent: String? = nil, author: String = "A") -> Comment {
-        Comment(id: id, parent: parent, depth: parent == nil ? 0 : 1, author: author, paragraphs: [text])
+    func c(_ id: String, _ text: String, parent: String? = nil, author: String = "A") -> PalimpsestCore.Comment {
+        PalimpsestCore.Comment(id: id, parent: parent, depth: parent == nil ? 0 : 1, author: author, paragraphs: [text])
     }
 
     @Test func findsAddedRemovedEditedAndMoved() {
