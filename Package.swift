@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "PalimpsestFetchTests", dependencies: ["PalimpsestFetch", "PalimpsestServe"]),
+        .testTarget(name: "PalimpsestFetchTests", dependencies: ["PalimpsestFetch", "PalimpsestServe"], exclude: ["Fixtures"]),
         .testTarget(name: "PalimpsestExtractTests", dependencies: ["PalimpsestExtract"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PalimpsestStoreTests", dependencies: ["PalimpsestStore"]),

@@ -1,6 +1,278 @@
 import Foundation
 
-/// A tiny HTTP/1.1 server on 127.0.0.1, for the demo, the tests and the benchmarks.
-public final class LoopbackServer: Sendable {
-    public init() {}
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One request as the server read it.
+public struct LoopbackRequest: Sendable {
+    public var method: String
+    /// The request target: path and query.
+    public var target: String
+    public var headers: [LoopbackHeader]
+    public var receivedAt: Date
+
+    /// The path without the query.
+    public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
+
+    public func header(_ name: String) -> String? {
+        headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+public struct LoopbackHeader: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A response, and optionally a fault to inject while sending it.
+public struct LoopbackResponse: Sendable {
+    public enum Fault: Sendable {
+        /// Sends the head and this many body bytes, then resets the connection.
+        case resetAfter(bytes: Int)
+        /// Sends the head, then nothing for this long, then closes.
+        case stall(seconds: Double)
+        /// Sends the body in small chunks with a pause between them.
+        case drip(chunk: Int, interval: Double)
+        /// Sends the head and an endless body (until the client goes away).
+        case endless
+        /// Declares `declared` bytes of Content-Length, sends the body (shorter), then closes.
+        case shortBody(declared: Int)
+        /// Sends these raw bytes instead of a well-formed response.
+        case raw(Data)
+    }
+
+    public var status: Int
+    public var headers: [LoopbackHeader]
+    public var body: Data
+    public var fault: Fault?
+
+    public init(status: Int = 200, headers: [(String, String)] = [], body: Data = Data(), fault: Fault? = nil) {
+        self.status = status
+        self.headers = headers.map { LoopbackHeader($0.0, $0.1) }
+        self.body = body
+        self.fault = fault
+    }
+
+    public static func html(_ html: String, status: Int = 200, charset: String = "utf-8") -> LoopbackResponse {
+        LoopbackResponse(status: status, headers: [("Content-Type", "text/html; charset=\(charset)")], body: Data(html.utf8))
+    }
+
+    public static func text(_ text: String, status: Int = 200) -> LoopbackResponse {
+        LoopbackResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Data(text.utf8))
+    }
+
+    public static func redirect(to location: String, status: Int = 302) -> LoopbackResponse {
+        LoopbackResponse(status: status, headers: [("Location", location)])
+    }
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 (an ephemeral port) for the demo, the tests and the benchmarks.
+/// One thread accepts; each connection is served on its own thread and closed after one response.
+/// It can inject faults (resets, stalls, endless bodies...) to show how the client copes.
+public final class LoopbackServer: @unchecked Sendable {
+    public typealias Handler = @Sendable (LoopbackRequest) -> LoopbackResponse
+
+    public let port: Int
+    private let listener: Int32
+    private let handler: Handler
+    private let lock = NSLock()
+    private var log: [LoopbackRequest] = []
+    private var stopped = false
+    private var openConnections = Set<Int32>()
+    private let acceptDone = DispatchSemaphore(value: 0)
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Every request received so far, in order.
+    public var requests: [LoopbackRequest] { lock.withLock { log } }
+
+    public init(handler: @escaping Handler) throws {
+        self.handler = handler
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LoopbackError("socket: \(String(cString: strerror(errno)))") }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 128) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw LoopbackError("bind/listen on 127.0.0.1: \(message)")
+        }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        getsockname(fd, withUnsafeMutablePointer(to: &addr) { UnsafeMutableRawPointer($0).assumingMemoryBound(to: sockaddr.self) }, &len)
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        listener = fd
+        let thread = Thread { [self] in acceptLoop() }
+        thread.name = "loopback-accept"
+        thread.start()
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Stops accepting, cuts open connections and frees the port. Returns promptly.
+    public func stop() {
+        let connections: Set<Int32>? = lock.withLock {
+            if stopped { return nil }
+            stopped = true
+            return openConnections
+        }
+        guard let connections else { return }
+        shutdown(listener, Int32(SHUT_RDWR))
+        for c in connections { shutdown(c, Int32(SHUT_RDWR)) }
+        acceptDone.wait()
+        close(listener)
+    }
+
+    private var isStopped: Bool { lock.withLock { stopped } }
+
+    private func acceptLoop() {
+        while !isStopped {
+            let c = accept(listener, nil, nil)
+            if c < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            var one: Int32 = 1
+            setsockopt(c, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let registered: Bool = lock.withLock {
+                if stopped { return false }
+                openConnections.insert(c)
+                return true
+            }
+            guard registered else {
+                close(c)
+                break
+            }
+            let t = Thread { [self] in
+                serve(c)
+                lock.withLock { _ = openConnections.remove(c) }
+                close(c)
+            }
+            t.stackSize = 1 << 20
+            t.start()
+        }
+        acceptDone.signal()
+    }
+
+    private func serve(_ fd: Int32) {
+        guard let request = readRequest(fd) else { return }
+        lock.withLock { log.append(request) }
+        let response = handler(request)
+        write(response, to: fd, head: request.method == "HEAD")
+    }
+
+    private func readRequest(_ fd: Int32) -> LoopbackRequest? {
+        var buffer = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while buffer.count < 256 * 1024 {
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { return nil }
+            buffer += chunk[0..<n]
+            if let end = buffer.firstRange(of: [13, 10, 13, 10]) {
+                let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
+                var lines = head.components(separatedBy: "\r\n")
+                let requestLine = lines.removeFirst().split(separator: " ")
+                guard requestLine.count >= 2 else { return nil }
+                let headers = lines.compactMap { line -> LoopbackHeader? in
+                    guard let colon = line.firstIndex(of: ":") else { return nil }
+                    return LoopbackHeader(String(line[..<colon]),
+                                          line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                }
+                return LoopbackRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers,
+                                       receivedAt: Date())
+            }
+        }
+        return nil
+    }
+
+    private func write(_ r: LoopbackResponse, to fd: Int32, head headOnly: Bool) {
+        if case .raw(let bytes)? = r.fault {
+            sendAll(fd, bytes)
+            return
+        }
+        var head = "HTTP/1.1 \(r.status) \(LoopbackServer.reason(r.status))\r\n"
+        for h in r.headers { head += "\(h.name): \(h.value)\r\n" }
+        let hasLength = r.headers.contains { $0.name.lowercased() == "content-length" }
+        switch r.fault {
+        case .endless, .drip:
+            break
+        case .shortBody(let declared):
+            head += "Content-Length: \(declared)\r\n"
+        default:
+            if !hasLength { head += "Content-Length: \(r.body.count)\r\n" }
+        }
+        head += "Connection: close\r\n\r\n"
+        guard sendAll(fd, Data(head.utf8)) else { return }
+        if headOnly { return }
+        switch r.fault {
+        case nil, .shortBody:
+            sendAll(fd, r.body)
+        case .resetAfter(let bytes):
+            sendAll(fd, r.body.prefix(bytes))
+            var l = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
+        case .stall(let seconds):
+            let end = Date().addingTimeInterval(seconds)
+            while Date() < end && !isStopped { usleep(20_000) }
+        case .drip(let chunk, let interval):
+            var offset = 0
+            while offset < r.body.count && !isStopped {
+                let piece = r.body[r.body.startIndex + offset..<r.body.startIndex + min(offset + max(chunk, 1), r.body.count)]
+                guard sendAll(fd, Data(piece)) else { return }
+                offset += piece.count
+                usleep(useconds_t(interval * 1_000_000))
+            }
+        case .endless:
+            let block = Data(repeating: UInt8(ascii: "a"), count: 64 * 1024)
+            while !isStopped, sendAll(fd, block) {}
+        case .raw:
+            break
+        }
+    }
+
+    @discardableResult
+    private func sendAll(_ fd: Int32, _ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 304: "Not Modified"
+        case 404: "Not Found"
+        case 410: "Gone"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 503: "Service Unavailable"
+        default: "Status"
+        }
+    }
+}
+
+public struct LoopbackError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
 }
