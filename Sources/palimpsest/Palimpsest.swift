@@ -7,6 +7,15 @@ struct Palimpsest: AsyncParsableCommand {
         abstract: "Archive news articles and their comment threads; see what appeared, changed and disappeared.",
         version: PalimpsestVersion.string,
         subcommands: [
+            CaptureCommand.self,
+            ImportCommand.self,
+            HistoryCommand.self,
+            DiffCommand.self,
+            RestoreCommand.self,
+            ExportCommand.self,
+            PagesCommand.self,
+            ReextractCommand.self,
+            DemoCommand.self,
             FetchCommand.self,
             ExtractCommand.self,
         ]
