@@ -59,6 +59,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmarks (see Benchmarks/README.md): measured side by side with the tools users would pick instead.
+        .executableTarget(name: "palimpsest-bench", dependencies: [
+            "PalimpsestCore", "PalimpsestHTML", "PalimpsestExtract", "PalimpsestStore", "PalimpsestFetch",
+            "PalimpsestServe", "PalimpsestCapture", "PalimpsestRender",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Benchmarks/palimpsest-bench", exclude: ["README.md"]),
+
         .testTarget(name: "PalimpsestFetchTests", dependencies: ["PalimpsestFetch", "PalimpsestServe"], exclude: ["Fixtures"]),
         .testTarget(name: "PalimpsestExtractTests", dependencies: ["PalimpsestExtract"],
                     resources: [.copy("Fixtures")]),
