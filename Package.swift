@@ -72,7 +72,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PalimpsestStoreTests", dependencies: ["PalimpsestStore"]),
         .testTarget(name: "PalimpsestRenderTests", dependencies: ["PalimpsestRender"]),
-        .testTarget(name: "PalimpsestCLITests", dependencies: ["palimpsest", "PalimpsestServe"], exclude: ["Fixtures"]),
+        .testTarget(name: "PalimpsestCLITests", dependencies: [
+            "palimpsest", "PalimpsestServe", "PalimpsestCapture", "PalimpsestStore", "PalimpsestFetch", "PalimpsestCore",
+        ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

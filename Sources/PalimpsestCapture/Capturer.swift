@@ -63,8 +63,8 @@ public struct Capturer: Sendable {
     func fetchCommentPages(of first: Extraction, responses: inout [HTTPResponse], problems: inout [Problem])
         async throws -> Extraction
     {
-        var seen = Set([first.url ?? ""] + responses.map(\.finalURL) + responses.map(\.requestedURL))
-        var queue = first.thread.pages.filter { !seen.contains($0) }
+        var seen = Set(([first.url ?? ""] + responses.map(\.finalURL) + responses.map(\.requestedURL)).map(Capturer.withoutFragment))
+        var queue = first.thread.pages.map(Capturer.withoutFragment).filter { !seen.contains($0) }
         var pages: [Extraction] = []
         while let next = queue.first {
             queue.removeFirst()
@@ -90,13 +90,21 @@ public struct Capturer: Sendable {
                 }
                 let e = extractor.extract(html: r.text, url: r.finalURL)
                 pages.append(e)
-                seen.insert(r.finalURL)
-                queue += e.thread.pages.filter { !seen.contains($0) }
+                seen.insert(Capturer.withoutFragment(r.finalURL))
+                queue += e.thread.pages.map(Capturer.withoutFragment).filter { !seen.contains($0) }
             case .failure(let failure):
                 problems.append(Problem("comment-page-missing", "comment page \(next): \(failure.message)"))
             }
         }
         return pages.isEmpty ? first : CommentPages.merge(first, pages: pages)
+    }
+}
+
+extension Capturer {
+    /// "https://x/p/comment-page-2/#comments" and "https://x/p/comment-page-2/" are one page.
+    static func withoutFragment(_ url: String) -> String {
+        guard let hash = url.firstIndex(of: "#") else { return url }
+        return String(url[..<hash])
     }
 }
 
