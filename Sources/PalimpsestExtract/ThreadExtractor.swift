@@ -10,10 +10,340 @@ struct ThreadResult {
 }
 
 /// The comment half: every comment, its author, time and place in the thread.
+///
+/// Comments are found by the numbers sites put in their ids (`comment-48101`, `div-comment-48101`, Blogger's
+/// `c1234…`, SPIP's `forum81474`, wpDiscuz's `wc-comm-803440_0`, a class `fig-comment 16060957`): the outermost
+/// element carrying a number is the comment, other elements with the same number outside it are part of it
+/// (a Thesis `<dd>` beside its `<dt>`). Nesting comes from the markup in this order: wpDiscuz ids, a comment
+/// inside another, Drupal's `indented` containers, and, in flat lists only, depth classes (`depth-3`).
+/// Text, author and time are found through hint lists (`CommentSelectors`), inside the comment but outside
+/// its replies.
 struct ThreadExtractor {
     var rules: SiteRules
 
+    struct Item {
+        var number: String
+        var node: HTMLNode
+        var extensions: [HTMLNode] = []
+        var order: Int
+        var wpDiscuzParent: String?
+    }
+
     func extract(_ document: HTMLDocument, url: String?) -> ThreadResult {
-        ThreadResult(thread: CommentThread(), containers: [], problems: [])
+        if let rule = rules.rule(forURL: url), rule.commentXPath != nil {
+            return RuleThreadExtractor(rule: rule).extract(document, url: url)
+        }
+        var items = findItems(document)
+        var comments = read(items: &items, document: document, url: url)
+        comments = comments.filter { $0.kind != .comment || !$0.paragraphs.isEmpty || $0.author != nil }
+        var thread = CommentThread(items: comments)
+        let container = commentsContainer(document, items: items)
+        thread.declaredCount = declaredCount(document, container: container)
+        thread.pages = commentPages(document, url: url)
+        thread.system = system(document, items: items)
+        if comments.isEmpty, let widget = scriptWidget(document) {
+            thread.inMarkup = false
+            thread.scriptWidget = widget
+        }
+        var containers: [HTMLNode] = []
+        if let container { containers.append(container) }
+        containers += document.select("//*[@id='comments' or @id='respond' or @id='disqus_thread' or contains(concat(' ',normalize-space(@class),' '),' comments-area ') or contains(concat(' ',normalize-space(@class),' '),' comment-respond ')]")
+        var problems: [Problem] = []
+        if !thread.inMarkup {
+            problems.append(Problem("comments-by-script", "comments are loaded by a script (\(thread.scriptWidget ?? "a widget")), not in the markup", severity: .warning))
+        }
+        if let d = thread.declaredCount, d != thread.comments.count {
+            problems.append(Problem("declared-count-differs", "the page says \(d) comments; \(thread.comments.count) are in the markup", severity: .warning))
+        }
+        return ThreadResult(thread: thread, containers: containers, problems: problems)
+    }
+
+    // MARK: - Finding the comments
+
+    func findItems(_ document: HTMLDocument) -> [Item] {
+        let candidates = document.select(CommentSelectors.candidates.joined(separator: " | "))
+        var groups: [String: [HTMLNode]] = [:]
+        var firstSeen: [String: Int] = [:]
+        var wpDiscuz: [String: String] = [:]
+        for (order, node) in candidates.enumerated() {
+            guard let (number, parent) = ThreadExtractor.commentNumber(node) else { continue }
+            let resolved = ThreadExtractor.resolveAnchor(node)
+            if isForeign(resolved) { continue }
+            groups[number, default: []].append(resolved)
+            if firstSeen[number] == nil { firstSeen[number] = order }
+            if let parent { wpDiscuz[number] = parent }
+        }
+        var items: [Item] = []
+        for (number, nodes) in groups {
+            var unique: [HTMLNode] = []
+            for n in nodes where !unique.contains(n) { unique.append(n) }
+            let outer = unique.filter { n in !unique.contains { $0 != n && ThreadExtractor.contains($0, n) } }
+            guard let main = outer.first else { continue }
+            items.append(Item(number: number, node: main, extensions: Array(outer.dropFirst()), order: firstSeen[number] ?? 0,
+                              wpDiscuzParent: wpDiscuz[number]))
+        }
+        items.sort { $0.order < $1.order }
+        // An item nested in another item with the same node (two numbers on one element) is dropped.
+        var seenNodes = Set<HTMLNode>()
+        return items.filter { seenNodes.insert($0.node).inserted }
+    }
+
+    /// The comment number an element carries, and wpDiscuz's parent number.
+    static func commentNumber(_ node: HTMLNode) -> (String, String?)? {
+        if let id = node.attribute("id") ?? node.attribute("name") {
+            let lower = id.lowercased()
+            if let m = CommentSelectors.wpDiscuzID.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)),
+               let a = Range(m.range(at: 1), in: id), let b = Range(m.range(at: 2), in: id)
+            {
+                let parent = String(id[b])
+                return (String(id[a]), parent == "0" ? nil : parent)
+            }
+            if lower.hasPrefix("c"), lower.count >= 8, lower.dropFirst().allSatisfy(\.isNumber) {
+                return (String(lower.dropFirst()), nil)  // Blogger
+            }
+            if CommentSelectors.idWords.contains(where: { lower.contains($0) }),
+               !CommentSelectors.idStopWords.contains(where: { lower.contains($0) }),
+               let digits = firstDigitRun(lower), digits.count >= 2
+            {
+                return (digits, nil)
+            }
+        }
+        if let cls = node.attribute("class"), cls.lowercased().contains("comment") {
+            for token in cls.split(separator: " ") where token.count >= 5 && token.allSatisfy(\.isNumber) {
+                return (String(token), nil)
+            }
+        }
+        return nil
+    }
+
+    static func firstDigitRun(_ s: String) -> String? {
+        var run = ""
+        for ch in s {
+            if ch.isASCII && ch.isNumber {
+                run.append(ch)
+            } else if !run.isEmpty {
+                break
+            }
+        }
+        return run.isEmpty ? nil : run
+    }
+
+    /// An empty anchor (`<a id="comment-5"></a>`) stands for the comment beside it: its parent when the parent
+    /// holds no other comment's anchor, else the next element with text.
+    static func resolveAnchor(_ node: HTMLNode) -> HTMLNode {
+        guard node.hasName("a"), node.elementChildren.isEmpty,
+              node.textContent.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else { return node }
+        let number = commentNumber(node)?.0
+        if let parent = node.parent, !classTokens(parent).contains("indented"),
+           !parent.elementChildren.contains(where: { $0 != node && commentNumber($0).map { $0.0 != number } ?? false })
+        {
+            return parent
+        }
+        var next = node.nextSibling
+        while let n = next {
+            if n.isElement {
+                if commentNumber(n).map({ $0.0 != number }) ?? false { break }
+                if !n.textContent.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return n }
+            }
+            next = n.nextSibling
+        }
+        return node
+    }
+
+    static func contains(_ ancestor: HTMLNode, _ node: HTMLNode) -> Bool {
+        var p = node.parent
+        while let x = p {
+            if x == ancestor { return true }
+            p = x.parent
+        }
+        return false
+    }
+
+    static func classTokens(_ node: HTMLNode) -> [Substring] {
+        (node.attribute("class") ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+    }
+
+    /// Inside a sidebar, a "recent comments" widget, a list of most-commented stories...
+    func isForeign(_ node: HTMLNode) -> Bool {
+        var p = node.parent
+        while let x = p, !x.hasName("body") {
+            if x.hasName("aside") { return true }
+            let id = (x.attribute("id") ?? "").lowercased()
+            let tokens = ThreadExtractor.classTokens(x).map { $0.lowercased() }
+            if CommentSelectors.sidebarTokens.contains(id) || tokens.contains(where: { CommentSelectors.sidebarTokens.contains($0) }) {
+                return true
+            }
+            let marks = id + " " + tokens.joined(separator: " ")
+            if CommentSelectors.foreignContainers.contains(where: { marks.contains($0) }) { return true }
+            p = x.parent
+        }
+        return false
+    }
+
+    // MARK: - Reading each comment
+
+    func read(items: inout [Item], document: HTMLDocument, url: String?) -> [Comment] {
+        var owner: [HTMLNode: Int] = [:]
+        for (i, item) in items.enumerated() {
+            owner[item.node] = i
+            for e in item.extensions { owner[e] = i }
+        }
+        // Structure first: which item holds which.
+        var structuralParent = [Int?](repeating: nil, count: items.count)
+        var indented = [Int](repeating: 0, count: items.count)
+        var depthClass = [Int?](repeating: nil, count: items.count)
+        for (i, item) in items.enumerated() {
+            var p = item.node.parent
+            while let x = p {
+                if let o = owner[x], o != i {
+                    if structuralParent[i] == nil { structuralParent[i] = o }
+                }
+                if ThreadExtractor.classTokens(x).contains("indented") { indented[i] += 1 }
+                p = x.parent
+            }
+            depthClass[i] = ThreadExtractor.depth(fromClass: item.node.attribute("class"))
+        }
+        let nested = structuralParent.contains { $0 != nil }
+
+        var comments: [Comment] = []
+        comments.reserveCapacity(items.count)
+        var depths = [Int](repeating: 0, count: items.count)
+        for (i, item) in items.enumerated() {
+            var parentIndex: Int?
+            if let wp = item.wpDiscuzParent {
+                parentIndex = items.firstIndex { $0.number == wp }
+            } else if let s = structuralParent[i] {
+                parentIndex = s
+            } else if indented[i] > 0 {
+                parentIndex = (0..<i).reversed().first { indented[$0] == indented[i] - 1 }
+            } else if !nested, let d = depthClass[i], d > 1 {
+                parentIndex = (0..<i).reversed().first { depthClass[$0] == d - 1 }
+            }
+            var comment = CommentReader(item: item, owner: owner, index: i, url: url).read()
+            if let p = parentIndex, p != i {
+                comment.parent = items[p].number
+                depths[i] = depths[p] + 1
+            } else if let wp = item.wpDiscuzParent {
+                comment.parent = wp  // its parent is not on this page
+                depths[i] = max((depthClass[i] ?? 2) - 1, 1)
+            } else if let d = depthClass[i] {
+                depths[i] = max(d - 1, 0)  // an orphan keeps its depth: its parent is gone from the markup
+            }
+            comment.depth = depths[i]
+            comments.append(comment)
+        }
+        return comments
+    }
+
+    static func depth(fromClass cls: String?) -> Int? {
+        guard let cls else { return nil }
+        let range = NSRange(cls.startIndex..., in: cls)
+        guard let m = CommentSelectors.depthClass.firstMatch(in: cls, range: range), let r = Range(m.range(at: 1), in: cls)
+        else { return nil }
+        return Int(cls[r])
+    }
+
+    // MARK: - Around the thread
+
+    func commentsContainer(_ document: HTMLDocument, items: [Item]) -> HTMLNode? {
+        guard let first = items.first else {
+            return document.first("//*[@id='comments' or contains(concat(' ',normalize-space(@class),' '),' comments-area ') or @id='commentsList']")
+        }
+        var p = first.node.parent
+        var best: HTMLNode?
+        while let x = p {
+            let marks = ((x.attribute("id") ?? "") + " " + (x.attribute("class") ?? "")).lowercased()
+            if ["comments", "comment-list", "commentlist", "kommentare", "commentaires", "reactions", "discussion", "forum"]
+                .contains(where: { marks.contains($0) })
+            {
+                best = x
+                if items.allSatisfy({ ThreadExtractor.contains(x, $0.node) || $0.node == x }) { return x }
+            }
+            p = x.parent
+        }
+        return best ?? first.node.parent
+    }
+
+    func declaredCount(_ document: HTMLDocument, container: HTMLNode?) -> Int? {
+        let xpath = "//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::span or self::div or self::p or self::strong or self::a or self::button or self::li][contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'comment') or contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'count') or contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'reaction')] | //h2 | //h3 | //h4"
+        var best: (score: Int, value: Int)?
+        for node in document.select(xpath) {
+            if isForeign(node) { continue }
+            if node.hasName("a"), let href = node.attribute("href"), !href.hasPrefix("#") { continue }
+            let text = CommentText.fold(node.textContent)
+            guard !text.isEmpty, text.count <= 80, let value = ThreadExtractor.count(in: text) else { continue }
+            let inside = container.map { ThreadExtractor.contains($0, node) || $0 == node } ?? false
+            let score = (inside ? 2 : 0) + (node.hasName("h2") || node.hasName("h3") || node.hasName("h4") ? 1 : 0)
+            if best == nil || score > best!.score { best = (score, value) }
+        }
+        return best?.value
+    }
+
+    static func count(in text: String) -> Int? {
+        let range = NSRange(text.startIndex..., in: text)
+        if CommentSelectors.oneComment.firstMatch(in: text, range: range) != nil { return 1 }
+        guard let m = CommentSelectors.declaredCount.firstMatch(in: text, range: range) else { return nil }
+        for g in 1...2 {
+            if let r = Range(m.range(at: g), in: text) {
+                let digits = text[r].filter { $0.isASCII && $0.isNumber }
+                return Int(digits)
+            }
+        }
+        return nil
+    }
+
+    func commentPages(_ document: HTMLDocument, url: String?) -> [String] {
+        guard let url, let base = URL(string: url) else { return [] }
+        let basePath = ThreadExtractor.postPath(base.path)
+        var out: [String] = []
+        for node in document.select("//a[@href]") {
+            guard let href = node.attribute("href") else { continue }
+            let range = NSRange(href.startIndex..., in: href)
+            guard CommentSelectors.commentPageLink.firstMatch(in: href, range: range) != nil,
+                  let target = URL(string: href, relativeTo: base)?.absoluteURL,
+                  target.host == base.host, ThreadExtractor.postPath(target.path) == basePath
+            else { continue }
+            var c = URLComponents(url: target, resolvingAgainstBaseURL: true)
+            c?.fragment = nil
+            guard let s = c?.string, s != url, !out.contains(s) else { continue }
+            var current = URLComponents(string: url)
+            current?.fragment = nil
+            if s == current?.string { continue }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// The post's path without its comment-page part: "/2025/11/05/x/comment-page-2/" → "/2025/11/05/x".
+    static func postPath(_ path: String) -> String {
+        var p = path
+        if let r = p.range(of: "/comment-page-", options: .caseInsensitive) { p = String(p[..<r.lowerBound]) }
+        while p.hasSuffix("/") { p.removeLast() }
+        return p
+    }
+
+    func system(_ document: HTMLDocument, items: [Item]) -> String? {
+        guard let first = items.first else { return nil }
+        if first.wpDiscuzParent != nil || (first.node.attribute("id") ?? "").hasPrefix("wc-comm-") { return "wpdiscuz" }
+        let cls = (first.node.attribute("class") ?? "") + " " + (first.node.attribute("id") ?? "")
+        if cls.contains("depth-") || document.first("//*[contains(@class,'comment-list') or contains(@class,'commentlist')]") != nil {
+            return "wordpress"
+        }
+        if (first.node.attribute("id") ?? "").hasPrefix("c"), cls.contains("comment") { return "blogger" }
+        if cls.contains("comment-li") || (first.node.attribute("id") ?? "").hasPrefix("forum") { return "spip" }
+        if document.first("//*[contains(concat(' ',@class,' '),' indented ')]") != nil || first.node.attribute("typeof") == "schema:Comment" {
+            return "drupal"
+        }
+        return "generic"
+    }
+
+    func scriptWidget(_ document: HTMLDocument) -> String? {
+        let marks = document.select("//script/@src | //iframe/@src | //div/@id | //div/@class | //script[not(@src)]")
+            .map { $0.textContent.prefix(4000).lowercased() }
+        for (name, needle) in CommentSelectors.scriptWidgets where marks.contains(where: { $0.contains(needle) }) {
+            return name
+        }
+        return nil
     }
 }

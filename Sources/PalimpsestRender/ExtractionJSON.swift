@@ -20,6 +20,8 @@ public struct ExtractionJSON: Encodable {
         var count: Int
         var pages: [String]
         var items: [CommentJSON]
+        /// Pingbacks and trackbacks: kept apart, never counted as comments.
+        var pingbacks: [CommentJSON]
     }
 
     var url: String?
@@ -38,7 +40,9 @@ public struct ExtractionJSON: Encodable {
         comments = CommentsJSON(declared_count: e.thread.declaredCount, in_markup: e.thread.inMarkup,
                                 script_widget: e.thread.scriptWidget, system: e.thread.system,
                                 count: e.thread.comments.count, pages: e.thread.pages,
-                                items: e.thread.items.map(CommentJSON.init))
+                                items: e.thread.comments.map(CommentJSON.init),
+                                pingbacks: e.thread.items.filter { $0.kind == .pingback || $0.kind == .trackback }
+                                    .map(CommentJSON.init))
         complete = e.complete
         problems = e.problems.map(ProblemJSON.init)
     }

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The data the thread extractor reads comment markup with: which ids and classes mark a comment, where its
+/// text, author and time are, what is not part of its text. A new site is usually a new hint here (or a user
+/// rule, see `SiteRules`), not new code.
+enum CommentSelectors {
+    /// Candidate comment elements: an id (or name) with a run of digits, or a class with a long number.
+    static let candidates = [
+        "//*[@id][contains(translate(@id,'0123456789','0000000000'),'00')]",
+        "//a[@name][not(@id)][contains(translate(@name,'0123456789','0000000000'),'00')]",
+        "//*[@class][contains(@class,'comment')][contains(translate(@class,'0123456789','0000000000'),'00000')]",
+    ]
+
+    /// Words in an id that mark a comment (lower case). Blogger's `c1234567...` is matched apart.
+    static let idWords = ["comment", "kommentar", "reaction", "forum", "reply", "respuesta", "wc-comm-"]
+
+    /// Ids that carry a comment number but are not comments.
+    static let idStopWords = ["form", "respond", "anchor", "readmore", "abusif", "count", "vote", "rating", "like",
+                              "share", "edit", "toggle", "-rt", "-ra", "reply-title", "avatar", "ad-"]
+
+    /// wpDiscuz: `wc-comm-{id}_{parent}` (parent 0 = top level).
+    static let wpDiscuzID = try! NSRegularExpression(pattern: "^wc-comm-(\\d+)_(\\d+)$")
+
+    /// Class tokens or ids (lower case, substring) of places whose comment-like markup is not this article's
+    /// thread: "recent comments" widgets, lists of most-commented stories. Checked on ancestors below <body>.
+    static let foreignContainers = ["recentcomments", "recent-comments", "recent_comments", "widget_recent",
+                                    "most-commented", "mostcommented", "popular-posts", "latest-comments",
+                                    "derniers-commentaires", "letzte-kommentare"]
+    /// Whole class tokens or ids that mark a sidebar.
+    static let sidebarTokens: Set<String> = ["sidebar", "secondary", "widget-area", "sidebar-primary", "sidebar-secondary"]
+
+    /// Where the comment's own text is, most specific first (class tokens, ids, property or itemprop values).
+    static let textHints = ["schema:text", "comment-content", "comment-text", "comment_text", "commentaire-text",
+                            "comment_content", "comment-texte", "wc-comment-text", "fig-comment-msg",
+                            "mtbnewsCommentMessage", "format_text", "comment-message", "comment_message",
+                            "comment-entry", "commentbody", "comment-body", "text", "message", "content", "body"]
+
+    /// Where the author's name is, most specific first.
+    static let authorHints = ["fn", "comment-author-name", "comment_author_name", "wc-comment-author", "fig-comment-user",
+                              "mtbnewsCommentAuthorName", "comment-author", "comment_author", "username", "user-name",
+                              "author-name", "author", "user", "reviewer", "nickname", "pseudo", "name"]
+
+    /// Where the posted time is shown.
+    static let timeHints = ["comment-date", "comment_date", "comment-time", "comment_time", "comment-metadata",
+                            "wc-comment-date", "datetime", "date", "time", "published", "timestamp"]
+
+    /// Parts of a comment that are not its text: actions, meta lines, titles, quotes of other comments.
+    static let notTextHints = ["reply", "comment-reply", "comment-reply-link", "edit-link", "says", "comment-meta",
+                               "comment-metadata", "comment-author", "comment_author", "comment-actions",
+                               "comment_title", "comment-title", "xfBb-quote", "wpdiscuz-readmore", "wc-comment-footer",
+                               "wc-comment-header", "links", "abusif", "signaler", "comment-footer", "vcard", "avatar",
+                               "schema:name"]
+    static let notTextTags: Set<String> = ["script", "style", "noscript", "button", "form", "footer", "header",
+                                           "time", "img", "svg", "iframe", "select", "textarea", "input", "cite"]
+
+    /// Depth classes: `depth-3`, `wc_comment_level-2`, `comment-level-2`, `level-2`.
+    static let depthClass = try! NSRegularExpression(pattern: "(?:^|\\s)(?:depth|wc_comment_level|comment-level|level|thread-depth)-(\\d+)(?:\\s|$)")
+
+    /// Placeholders shown where a removed comment stood.
+    static let placeholder = try! NSRegularExpression(
+        pattern: "^(?:this comment (?:has been|was) (?:removed|deleted)|comment (?:removed|deleted)|ce commentaire a été (?:supprimé|modéré|retiré)|commentaire supprimé|dieser kommentar wurde (?:gelöscht|entfernt)|kommentar gelöscht|este comentario (?:ha sido|fue) eliminado|تم حذف (?:هذا )?التعليق)",
+        options: [.caseInsensitive])
+
+    /// Declared counts: "34 Commentaires", "91 comments", "Kommentare (45)", "1.977 commentaires", "Un commentaire".
+    static let declaredCount = try! NSRegularExpression(
+        pattern: "(\\d{1,3}(?:[.,\\u00A0\\u202F ]\\d{3})+|\\d+)\\s*(?:comments?|commentaires?|kommentare?|réactions?|reactions?|responses?|réponses?|antworten|replies|comentarios?|comentários?|تعليقا?ت?|komentar)\\b|(?:comments?|commentaires?|kommentare?|réactions?|reactions?|comentarios?|تعليقات)\\s*[(\\[:]\\s*(\\d{1,3}(?:[.,\\u00A0 ]\\d{3})+|\\d+)\\s*[)\\]]?",
+        options: [.caseInsensitive])
+    static let oneComment = try! NSRegularExpression(
+        pattern: "^(?:one|un|une|ein|eine|1)\\s+(?:comment|commentaire|kommentar|réaction|reaction|response|réponse)\\b|^تعليق واحد",
+        options: [.caseInsensitive])
+
+    /// Script widgets that load the thread: (name, substring of a script src / element id or class).
+    static let scriptWidgets: [(String, String)] = [
+        ("disqus", "disqus_thread"), ("disqus", "disqus.com"), ("disqus", "disqus_shortname"), ("facebook", "fb-comments"),
+        ("facebook", "facebook.com/plugins/comments"), ("commento", "commento"), ("coral", "coral-talk"),
+        ("coral", "coralproject"), ("viafoura", "viafoura"), ("openweb", "spot.im"), ("openweb", "openweb"),
+        ("hyvor", "hyvor-talk"), ("livefyre", "livefyre"), ("intensedebate", "intensedebate"),
+        ("utterances", "utteranc.es"), ("giscus", "giscus.app"), ("remark42", "remark42"), ("vuukle", "vuukle"),
+    ]
+
+    /// Links to the thread's other comment pages.
+    static let commentPageLink = try! NSRegularExpression(pattern: "(?:/comment-page-\\d+/?|[?&;]cpage=\\d+|[?&]comments?_?page=\\d+|/comments?/page/\\d+)", options: [.caseInsensitive])
+}
