@@ -17,6 +17,9 @@ struct CommentReader {
         var timeElement: HTMLNode?
         var dateCreated: String?
         var fallbackAuthor: HTMLNode?
+        var profileLink: HTMLNode?
+        /// An element that names the author in an attribute (`data-username`).
+        var namedAuthor: HTMLNode?
         var permalink: String?
     }
 
@@ -27,8 +30,9 @@ struct CommentReader {
         // Text.
         var content: HTMLNode?
         for hint in CommentSelectors.textHints { if let n = found.text[hint] { content = n; break } }
-        let authorNode = CommentSelectors.authorHints.lazy.compactMap { found.author[$0] }.first
-            .flatMap { $0 == content ? nil : $0 } ?? found.fallbackAuthor
+        let authorNode = found.namedAuthor ?? CommentSelectors.authorHints.lazy.compactMap { found.author[$0] }
+            .first { $0 != content && !CommentText.fold($0.textContent).isEmpty && !CommentText.isReplyContext($0) }
+            ?? found.profileLink ?? found.fallbackAuthor
         var paragraphs = CommentText.paragraphs(content ?? item.node, skip: { node in
             if let o = owner[node], o != index { return true }
             if node == authorNode { return true }
@@ -38,7 +42,7 @@ struct CommentReader {
             for e in item.extensions { paragraphs += CommentText.paragraphs(e, skip: { owner[$0].map { $0 != index } ?? false }) }
         }
         // Author.
-        var author = authorNode.map { CommentText.cleanAuthor(CommentText.fold($0.textContent)) }
+        var author = authorNode.flatMap(CommentText.author(in:))
         if author?.isEmpty == true { author = nil }
         let authorURL = authorNode.flatMap { n -> String? in
             if n.hasName("a") { return n.attribute("href") }
@@ -107,11 +111,21 @@ struct CommentReader {
                 if found.time[m] == nil, CommentSelectors.timeHints.contains(m) { found.time[m] = node }
             }
             if node.hasName("time"), found.timeElement == nil { found.timeElement = node }
+            if found.namedAuthor == nil, node.attribute("data-username") != nil || node.attribute("data-author") != nil {
+                found.namedAuthor = node
+            }
             if found.dateCreated == nil, node.attribute("property") == "schema:dateCreated" || node.attribute("itemprop") == "dateCreated" {
                 found.dateCreated = node.attribute("content") ?? node.attribute("datetime")
             }
             if found.fallbackAuthor == nil, node.hasName("strong") || node.hasName("cite") || node.hasName("h6") || node.hasName("h5") {
                 found.fallbackAuthor = node
+            }
+            if found.profileLink == nil, node.hasName("a"), let href = node.attribute("href")?.lowercased(),
+               node.attribute("rel") == "author" || ["/profile", "/user/", "/users/", "/member", "/members/", "/u/", "/benutzer/", "/author/"]
+                .contains(where: { href.contains($0) }),
+               !CommentText.fold(node.textContent).isEmpty
+            {
+                found.profileLink = node
             }
             if found.permalink == nil, node.hasName("a"), let href = node.attribute("href"), href.contains("#"),
                href.contains(item.number)
@@ -198,10 +212,56 @@ enum CommentText {
         return paragraphs
     }
 
+    /// The author's name in an author element: a `data-username`, else a name-like child (`.fn`, <strong>,
+    /// <cite>, a profile link), else the element's own text without times, reply links and "says".
+    static func author(in node: HTMLNode) -> String? {
+        for attr in ["data-username", "data-author", "data-name"] {
+            if let v = node.attribute(attr).map(fold), !v.isEmpty { return v }
+        }
+        var preferred: [HTMLNode] = []
+        var stack = Array(node.elementChildren.reversed())
+        var steps = 0
+        while let n = stack.popLast(), steps < 200 {
+            steps += 1
+            let tokens = ThreadExtractor.classTokens(n).map { $0.lowercased() }
+            if n.hasName("time") || tokens.contains(where: { CommentSelectors.timeHints.contains($0) || $0.contains("reply") }) { continue }
+            let named = tokens.contains { ["fn", "name", "author-name", "username", "nickname"].contains($0) }
+            if named || n.hasName("strong") || n.hasName("b") || n.hasName("cite") {
+                preferred.append(n)
+            } else if n.hasName("a"), !(n.attribute("href") ?? "").contains("#"), n.elementChildren.allSatisfy({ !$0.hasName("img") && !$0.hasName("time") }) {
+                preferred.append(n)
+            }
+            stack += n.elementChildren.reversed()
+        }
+        for p in preferred {
+            let t = cleanAuthor(fold(p.textContent))
+            if !t.isEmpty { return t }
+        }
+        let own = paragraphs(node, skip: { n in
+            n.hasName("time") || n.hasName("img")
+                || ThreadExtractor.classTokens(n).contains { CommentSelectors.timeHints.contains(String($0)) || $0.contains("reply") || $0 == "says" }
+        }).joined(separator: " ")
+        let t = cleanAuthor(own)
+        return t.isEmpty ? nil : t
+    }
+
+    /// Inside "In reply to: <a class="fn">…</a>": the name of what is answered, not of the author.
+    static func isReplyContext(_ node: HTMLNode) -> Bool {
+        var before = ""
+        var sibling = node.previousSibling
+        while let x = sibling, before.count < 200 {
+            before = (x.isText ? (x.ownText ?? "") : x.textContent) + before
+            sibling = x.previousSibling
+        }
+        let text = fold(before).lowercased()
+        return ["réponse à", "reply to", "in response to", "antwort auf", "replying to", "en respuesta a", "رد على"]
+            .contains { text.contains($0) }
+    }
+
     /// "Karim B. dit :" → "Karim B."; ", par voltaire" → "voltaire"; "Soumis par X, le lundi" → handled by hints.
     static func cleanAuthor(_ raw: String) -> String {
         var s = raw
-        if let bar = s.range(of: " | ") { s = String(s[..<bar.lowerBound]) }
+        if let bar = s.range(of: " | "), s[bar.upperBound...].contains(where: \.isNumber) { s = String(s[..<bar.lowerBound]) }
         for suffix in [" says:", " says", " dit :", " dit:", " sagt:", " schreibt:", " a écrit :", " wrote:", ":"] where s.hasSuffix(suffix) {
             s = String(s.dropLast(suffix.count))
         }

@@ -67,7 +67,7 @@ struct ThreadExtractor {
         var wpDiscuz: [String: String] = [:]
         for (order, node) in candidates.enumerated() {
             guard let (number, parent) = ThreadExtractor.commentNumber(node) else { continue }
-            let resolved = ThreadExtractor.resolveAnchor(node)
+            let resolved = ThreadExtractor.promoteToListItem(ThreadExtractor.resolveAnchor(node))
             if isForeign(resolved) { continue }
             groups[number, default: []].append(resolved)
             if firstSeen[number] == nil { firstSeen[number] = order }
@@ -151,6 +151,13 @@ struct ThreadExtractor {
         return node
     }
 
+    /// A comment that is the first thing in a list item without a number of its own stands for that item:
+    /// its replies sit in the item's nested list (`<li><div id="comment-5">…</div><ul class="children">`).
+    static func promoteToListItem(_ node: HTMLNode) -> HTMLNode {
+        guard let p = node.parent, p.hasName("li"), commentNumber(p) == nil, p.elementChildren.first == node else { return node }
+        return p
+    }
+
     static func contains(_ ancestor: HTMLNode, _ node: HTMLNode) -> Bool {
         var p = node.parent
         while let x = p {
@@ -168,7 +175,6 @@ struct ThreadExtractor {
     func isForeign(_ node: HTMLNode) -> Bool {
         var p = node.parent
         while let x = p, !x.hasName("body") {
-            if x.hasName("aside") { return true }
             let id = (x.attribute("id") ?? "").lowercased()
             let tokens = ThreadExtractor.classTokens(x).map { $0.lowercased() }
             if CommentSelectors.sidebarTokens.contains(id) || tokens.contains(where: { CommentSelectors.sidebarTokens.contains($0) }) {
