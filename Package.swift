@@ -70,7 +70,9 @@ let package = Package(
         .testTarget(name: "PalimpsestFetchTests", dependencies: ["PalimpsestFetch", "PalimpsestServe"], exclude: ["Fixtures"]),
         .testTarget(name: "PalimpsestExtractTests", dependencies: ["PalimpsestExtract"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "PalimpsestStoreTests", dependencies: ["PalimpsestStore"]),
+        .testTarget(name: "PalimpsestStoreTests", dependencies: [
+            "PalimpsestStore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "PalimpsestRenderTests", dependencies: ["PalimpsestRender"]),
         .testTarget(name: "PalimpsestCLITests", dependencies: [
             "palimpsest", "PalimpsestServe", "PalimpsestCapture", "PalimpsestStore", "PalimpsestFetch", "PalimpsestCore",
