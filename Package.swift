@@ -50,7 +50,7 @@ let package = Package(
             "PalimpsestCore", "PalimpsestFetch", "PalimpsestExtract", "PalimpsestStore",
         ]),
         .target(name: "PalimpsestSchedule", dependencies: [
-            "PalimpsestCore", "PalimpsestCapture", "PalimpsestFetch", "PalimpsestStore",
+            "PalimpsestCore", "PalimpsestCapture", "PalimpsestFetch", "PalimpsestStore", "PalimpsestExtract",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "palimpsest", dependencies: [
@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "PalimpsestStoreTests", dependencies: [
             "PalimpsestStore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "PalimpsestScheduleTests", dependencies: ["PalimpsestSchedule", "PalimpsestServe"]),
         .testTarget(name: "PalimpsestRenderTests", dependencies: ["PalimpsestRender"]),
         .testTarget(name: "PalimpsestCLITests", dependencies: [
             "palimpsest", "PalimpsestServe", "PalimpsestCapture", "PalimpsestStore", "PalimpsestFetch", "PalimpsestCore",

@@ -2,17 +2,22 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
-/// Decoding a body to text: the Content-Type charset, else the page's meta charset, else a BOM, else UTF-8
-/// with invalid bytes replaced. Conversion goes through iconv, so every charset the C library knows works
-/// (windows-1256, ISO-8859-x, KOI8-R, Shift_JIS...). Invalid bytes become U+FFFD; the page is never lost.
+/// Decoding a body to text. The charset comes from, in order: a byte-order mark (it cannot be wrong, as
+/// browsers agree), the Content-Type header's `charset`, the page's `<meta charset>` or
+/// `<meta http-equiv="content-type">` in its first 4 KB, else UTF-8. Any charset glibc's iconv knows is
+/// decoded (windows-1256, iso-8859-1, windows-1252, shift_jis, koi8-r...); bytes invalid in it become U+FFFD,
+/// so a page is never lost. A charset iconv does not know is skipped for the next source.
 public enum Charset {
     public struct Decoded: Sendable, Hashable {
         public var text: String
-        /// The charset used ("utf-8", "windows-1252", "windows-1256"...).
+        /// The charset the text was decoded with, by its canonical name (`canonical(_:)`): "utf-8",
+        /// "windows-1252" (also for a page labelled iso-8859-1), "windows-1256".
         public var charset: String
-        /// Where it was found: "header", "meta", "bom" or "default".
+        /// Where it was found: "bom", "header", "meta" or "default".
         public var source: String
 
         public init(text: String, charset: String, source: String) {
@@ -22,97 +27,215 @@ public enum Charset {
         }
     }
 
+    /// How many leading bytes are scanned for a meta charset.
+    static let metaScanBytes = 4096
+
     public static func decode(_ data: Data, contentType: String?) -> Decoded {
-        if let declared = contentType.flatMap(charsetParameter), let text = convert(data, from: declared) {
-            return Decoded(text: text, charset: canonical(declared), source: "header")
+        if let (label, bomLength) = byteOrderMark(data),
+           let text = decode(data.dropFirst(bomLength), label: label) {
+            return Decoded(text: text, charset: label, source: "bom")
         }
-        if let meta = metaCharset(data.prefix(4096)), let text = convert(data, from: meta) {
-            return Decoded(text: text, charset: canonical(meta), source: "meta")
+        if let label = contentType.flatMap(charsetParameter), let text = decode(data, label: label) {
+            return Decoded(text: text, charset: canonical(label), source: "header")
         }
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) {
-            return Decoded(text: String(decoding: data.dropFirst(3), as: UTF8.self), charset: "utf-8", source: "bom")
-        }
-        if data.starts(with: [0xFF, 0xFE]), let t = convert(data.dropFirst(2), from: "UTF-16LE") {
-            return Decoded(text: t, charset: "utf-16le", source: "bom")
-        }
-        if data.starts(with: [0xFE, 0xFF]), let t = convert(data.dropFirst(2), from: "UTF-16BE") {
-            return Decoded(text: t, charset: "utf-16be", source: "bom")
+        if let label = metaCharset(data), let text = decode(data, label: label) {
+            return Decoded(text: text, charset: canonical(label), source: "meta")
         }
         return Decoded(text: String(decoding: data, as: UTF8.self), charset: "utf-8", source: "default")
     }
 
-    /// The `charset=` parameter of a Content-Type value.
+    /// The `charset` parameter of a Content-Type value, lowercased and unquoted.
     public static func charsetParameter(_ contentType: String) -> String? {
-        for part in contentType.split(separator: ";").dropFirst() {
-            let kv = part.split(separator: "=", maxSplits: 1)
-            guard kv.count == 2, kv[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
-            let v = kv[1].trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")).lowercased()
-            return v.isEmpty ? nil : v
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2,
+                  pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
+            let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")).lowercased()
+            return value.isEmpty ? nil : value
         }
         return nil
     }
 
-    /// `<meta charset="...">` or `<meta http-equiv="Content-Type" content="...; charset=...">` in the first bytes.
-    static func metaCharset(_ head: Data) -> String? {
-        let text = String(decoding: head, as: UTF8.self).lowercased()
-        var search = text[...]
-        while let r = search.range(of: "<meta") {
-            let tagEnd = search[r.upperBound...].firstIndex(of: ">") ?? search.endIndex
-            let tag = search[r.upperBound..<tagEnd]
-            if let c = tag.range(of: "charset=") {
-                var value = tag[c.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }
-                value = value.prefix { !"\"'; />".contains($0) }
-                if !value.isEmpty { return String(value) }
+    /// The charset a byte-order mark announces, and the mark's length.
+    static func byteOrderMark(_ data: Data) -> (String, Int)? {
+        let b = [UInt8](data.prefix(3))
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return ("utf-8", 3) }
+        if b.starts(with: [0xFE, 0xFF]) { return ("utf-16be", 2) }
+        if b.starts(with: [0xFF, 0xFE]) { return ("utf-16le", 2) }
+        return nil
+    }
+
+    /// The charset a `<meta>` declares in the first `metaScanBytes` bytes, if any.
+    static func metaCharset(_ data: Data) -> String? {
+        // Latin-1 keeps one character per byte, so the scan never trips over invalid sequences.
+        let head = String(String.UnicodeScalarView(data.prefix(metaScanBytes).map { Unicode.Scalar($0) })).lowercased()
+        var rest = head[...]
+        while let open = rest.range(of: "<meta") {
+            let afterName = rest[open.upperBound...]
+            guard let close = afterName.firstIndex(of: ">") else { return nil }
+            let attributes = tagAttributes(afterName[..<close])
+            if let charset = attributes["charset"], !charset.isEmpty {
+                return normalizedMetaLabel(charset)
             }
-            search = search[tagEnd...]
+            if attributes["http-equiv"] == "content-type", let content = attributes["content"],
+               let charset = charsetParameter(content) {
+                return normalizedMetaLabel(charset)
+            }
+            rest = afterName[close...]
         }
         return nil
     }
 
-    /// Labels as browsers read them (the WHATWG Encoding standard): latin1 and ASCII labels mean windows-1252.
-    static func canonical(_ label: String) -> String {
-        switch label.lowercased() {
-        case "iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii", "ascii", "cp1252", "x-cp1252":
-            return "windows-1252"
-        case "utf8", "unicode-1-1-utf-8": return "utf-8"
-        case "cp1256", "x-cp1256": return "windows-1256"
-        default: return label.lowercased()
-        }
+    /// A UTF-16 label in a meta is a lie (the meta itself was readable as ASCII): it means UTF-8 (WHATWG).
+    private static func normalizedMetaLabel(_ label: String) -> String {
+        let l = label.trimmingCharacters(in: .whitespaces)
+        return l.hasPrefix("utf-16") ? "utf-8" : l
     }
 
-    /// Converts with iconv; nil when the charset is unknown. Invalid sequences become U+FFFD.
-    public static func convert<D: DataProtocol>(_ data: D, from label: String) -> String? {
+    /// Attributes of a tag (lowercased text after the tag name), quoted or not.
+    static func tagAttributes(_ text: Substring) -> [String: String] {
+        var result: [String: String] = [:]
+        var i = text.startIndex
+        func skipSpace() {
+            while i < text.endIndex, text[i].isWhitespace || text[i] == "/" { i = text.index(after: i) }
+        }
+        while i < text.endIndex {
+            skipSpace()
+            let nameStart = i
+            while i < text.endIndex, !text[i].isWhitespace, text[i] != "=", text[i] != "/" { i = text.index(after: i) }
+            let name = String(text[nameStart..<i])
+            while i < text.endIndex, text[i].isWhitespace { i = text.index(after: i) }
+            var value = ""
+            if i < text.endIndex, text[i] == "=" {
+                i = text.index(after: i)
+                while i < text.endIndex, text[i].isWhitespace { i = text.index(after: i) }
+                if i < text.endIndex, text[i] == "\"" || text[i] == "'" {
+                    let quote = text[i]
+                    i = text.index(after: i)
+                    let valueStart = i
+                    while i < text.endIndex, text[i] != quote { i = text.index(after: i) }
+                    value = String(text[valueStart..<i])
+                    if i < text.endIndex { i = text.index(after: i) }
+                } else {
+                    let valueStart = i
+                    while i < text.endIndex, !text[i].isWhitespace { i = text.index(after: i) }
+                    value = String(text[valueStart..<i])
+                }
+            }
+            if name.isEmpty {
+                if i < text.endIndex { i = text.index(after: i) }
+            } else if result[name] == nil {
+                result[name] = value.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return result
+    }
+
+    /// Decodes `data` in the charset `label`, or nil when iconv does not know it.
+    static func decode<D: DataProtocol>(_ data: D, label: String) -> String? {
         let name = canonical(label)
         if name == "utf-8" { return String(decoding: Data(data), as: UTF8.self) }
-        let cd = iconv_open("UTF-8", name.uppercased())
-        if cd == iconv_t(bitPattern: -1) { return nil }
-        defer { iconv_close(cd) }
+        guard let converter = IconvConverter(from: iconvName(name)) else { return nil }
+        return converter.convert(Data(data))
+    }
+
+    /// The name a label stands for, as browsers read labels (WHATWG Encoding): latin-1 and ASCII labels mean
+    /// windows-1252, the superset pages so labelled really use; likewise latin-5 means windows-1254.
+    public static func canonical(_ label: String) -> String {
+        let l = label.trimmingCharacters(in: .whitespaces).lowercased()
+        switch l {
+        case "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8":
+            return "utf-8"
+        case "iso-8859-1", "iso8859-1", "iso_8859-1", "iso88591", "latin1", "l1", "us-ascii", "ascii",
+             "ansi_x3.4-1968", "cp819", "ibm819", "iso-ir-100", "csisolatin1", "x-cp1252", "cp1252":
+            return "windows-1252"
+        case "iso-8859-9", "iso8859-9", "iso_8859-9", "latin5", "l5", "cp1254", "x-cp1254":
+            return "windows-1254"
+        case "tis-620", "iso-8859-11", "iso8859-11", "dos-874":
+            return "windows-874"
+        case "cp1256", "x-cp1256":
+            return "windows-1256"
+        case "gb2312", "x-gbk", "chinese", "csgb2312", "iso-ir-58":
+            return "gbk"
+        case "ks_c_5601-1987", "korean", "windows-949", "csksc56011987":
+            return "euc-kr"
+        case "x-sjis", "shift-jis", "sjis", "ms_kanji", "windows-31j", "csshiftjis":
+            return "shift_jis"
+        case "utf-16", "unicode", "ucs-2":
+            return "utf-16le"
+        default:
+            return l
+        }
+    }
+
+    /// glibc's name for a canonical charset: the Microsoft supersets browsers use for two CJK labels.
+    static func iconvName(_ canonical: String) -> String {
+        switch canonical {
+        case "shift_jis": return "CP932"
+        case "euc-kr": return "CP949"
+        default: return canonical.uppercased()
+        }
+    }
+}
+
+/// One iconv conversion descriptor to UTF-8, closed in `deinit`.
+private final class IconvConverter {
+    private let descriptor: iconv_t
+
+    init?(from name: String) {
+        let d = iconv_open("UTF-8", name)
+        guard let d, d != iconv_t(bitPattern: -1) else { return nil }
+        descriptor = d
+    }
+
+    deinit {
+        iconv_close(descriptor)
+    }
+
+    /// Converts all of `data`; an invalid or truncated sequence becomes U+FFFD and decoding goes on.
+    func convert(_ data: Data) -> String {
         var input = [UInt8](data)
-        var output = [UInt8]()
-        output.reserveCapacity(input.count * 2)
-        var chunk = [UInt8](repeating: 0, count: 16384)
+        var output = [UInt8](repeating: 0, count: max(64, input.count * 2 + 16))
+        var produced = 0
         let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
-        input.withUnsafeMutableBufferPointer { inBuf in
-            var inPtr = UnsafeMutableRawPointer(inBuf.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }
-            var inLeft = inBuf.count
+        input.withUnsafeMutableBytes { inRaw in
+            var inPointer: UnsafeMutablePointer<CChar>? = inRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
+            var inLeft = inRaw.count
             while inLeft > 0 {
-                let (status, err, produced) = chunk.withUnsafeMutableBufferPointer { outBuf -> (Int, Int32, Int) in
-                    var outPtr = UnsafeMutableRawPointer(outBuf.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }
-                    var outLeft = outBuf.count
-                    let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                    return (r, errno, outBuf.count - outLeft)
+                if output.count - produced < 16 { output += [UInt8](repeating: 0, count: output.count) }
+                let before = produced
+                var outLeft = output.count - produced
+                let result = output.withUnsafeMutableBytes { outRaw -> Int in
+                    var outPointer: UnsafeMutablePointer<CChar>? =
+                        outRaw.baseAddress!.advanced(by: produced).assumingMemoryBound(to: CChar.self)
+                    return iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
                 }
-                output += chunk[0..<produced]
-                if status == -1 {
-                    if err == E2BIG { continue }
-                    // EILSEQ or EINVAL: replace one byte and go on.
-                    output += replacement
-                    inPtr = inPtr.map { $0 + 1 }
+                produced = output.count - outLeft
+                if result != -1 { continue }
+                switch errno {
+                case E2BIG:
+                    if produced == before { output += [UInt8](repeating: 0, count: output.count) }
+                case EILSEQ, EINVAL:
+                    // An invalid (or, at the end, incomplete) sequence: one replacement, skip one byte.
+                    if output.count - produced < replacement.count { output += [UInt8](repeating: 0, count: output.count) }
+                    output.replaceSubrange(produced..<produced + replacement.count, with: replacement)
+                    produced += replacement.count
+                    inPointer = inPointer?.advanced(by: 1)
                     inLeft -= 1
-                    _ = iconv(cd, nil, nil, nil, nil)
+                default:
+                    inLeft = 0
                 }
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        // Ends a stateful encoding's shift sequence (ISO-2022-JP and the like).
+        if output.count - produced < 16 { output += [UInt8](repeating: 0, count: 16) }
+        var outLeft = output.count - produced
+        output.withUnsafeMutableBytes { outRaw in
+            var outPointer: UnsafeMutablePointer<CChar>? =
+                outRaw.baseAddress!.advanced(by: produced).assumingMemoryBound(to: CChar.self)
+            _ = iconv(descriptor, nil, nil, &outPointer, &outLeft)
+        }
+        produced = output.count - outLeft
+        return String(decoding: output[..<produced], as: UTF8.self)
     }
 }

@@ -169,10 +169,13 @@ enum CommentText {
     static func paragraphs(_ root: HTMLNode, skip: (HTMLNode) -> Bool) -> [String] {
         var paragraphs: [String] = []
         var current = ""
+        var breaks = 0  // <br> seen since the last text: one is a line break, two start a new paragraph
         func flush() {
-            let t = fold(current)
+            let lines = current.split(separator: "\u{0}", omittingEmptySubsequences: false).map { fold(String($0)) }
+            let t = lines.drop { $0.isEmpty }.reversed().drop { $0.isEmpty }.reversed().joined(separator: "\n")
             if !t.isEmpty { paragraphs.append(t) }
             current = ""
+            breaks = 0
         }
         // Iterative walk with explicit exits to flush after blocks.
         enum Step { case enter(HTMLNode), exit }
@@ -185,7 +188,9 @@ enum CommentText {
                 flush()
             case .enter(let node):
                 if node.isText {
-                    current += node.ownText ?? ""
+                    let text = node.ownText ?? ""
+                    if !fold(text).isEmpty { breaks = 0 }
+                    current += text
                     continue
                 }
                 guard node.isElement else { continue }
@@ -197,7 +202,8 @@ enum CommentText {
                     if node.hasName("blockquote"), tokens.contains(where: { $0.lowercased().contains("quote") }) { continue }
                 }
                 if node.hasName("br") {
-                    flush()
+                    breaks += 1
+                    if breaks >= 2 { flush() } else { current += "\u{0}" }  // a line break (libxml2 text never holds NUL)
                     continue
                 }
                 let isBlock = blocks.contains(node.name)

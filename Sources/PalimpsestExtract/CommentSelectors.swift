@@ -4,10 +4,10 @@ import Foundation
 /// text, author and time are, what is not part of its text. A new site is usually a new hint here (or a user
 /// rule, see `SiteRules`), not new code.
 enum CommentSelectors {
-    /// Candidate comment elements: an id (or name) with a run of digits, or a class with a long number.
+    /// Candidate comment elements: an id (or name) with a digit, or a class with a long number.
     static let candidates = [
-        "//*[@id][contains(translate(@id,'0123456789','0000000000'),'00')]",
-        "//a[@name][not(@id)][contains(translate(@name,'0123456789','0000000000'),'00')]",
+        "//*[@id][contains(translate(@id,'123456789','000000000'),'0')]",
+        "//a[@name][not(@id)][contains(translate(@name,'123456789','000000000'),'0')]",
         "//*[@class][contains(@class,'comment')][contains(translate(@class,'0123456789','0000000000'),'00000')]",
     ]
 
@@ -15,7 +15,7 @@ enum CommentSelectors {
     static let idWords = ["comment", "kommentar", "reaction", "forum", "reply", "respuesta", "wc-comm-"]
 
     /// Ids that carry a comment number but are not comments.
-    static let idStopWords = ["form", "respond", "anchor", "readmore", "abusif", "count", "vote", "rating", "like",
+    static let idStopWords = ["form", "nav", "pagination", "pager", "section", "wrap", "list", "area", "title", "respond", "anchor", "readmore", "abusif", "count", "vote", "rating", "like",
                               "share", "edit", "toggle", "-rt", "-ra", "reply-title", "avatar", "ad-"]
 
     /// wpDiscuz: `wc-comm-{id}_{parent}` (parent 0 = top level).
@@ -32,17 +32,17 @@ enum CommentSelectors {
     /// Where the comment's own text is, most specific first (class tokens, ids, property or itemprop values).
     static let textHints = ["schema:text", "comment-content", "comment-text", "comment_text", "commentaire-text",
                             "comment_content", "comment-texte", "wc-comment-text", "fig-comment-msg",
-                            "mtbnewsCommentMessage", "format_text", "comment-message", "comment_message",
+                            "mtbnewsCommentMessage", "format_text", "kommentar-text", "commentaire-texte", "reaction-text", "comment-message", "comment_message",
                             "comment-entry", "commentbody", "comment-body", "text", "message", "content", "body"]
 
     /// Where the author's name is, most specific first.
     static let authorHints = ["fn", "comment-author-name", "comment_author_name", "wc-comment-author", "fig-comment-user",
                               "mtbnewsCommentAuthorName", "comment-author", "comment_author", "username", "user-name",
-                              "author-name", "author", "user", "reviewer", "nickname", "pseudo", "name"]
+                              "author-name", "autor-name", "autor", "auteur", "author", "user", "reviewer", "nickname", "pseudo", "name"]
 
     /// Where the posted time is shown.
     static let timeHints = ["comment-date", "comment_date", "comment-time", "comment_time", "comment-metadata",
-                            "wc-comment-date", "datetime", "date", "time", "published", "timestamp"]
+                            "wc-comment-date", "datetime", "datum", "fecha", "date", "time", "published", "timestamp"]
 
     /// Parts of a comment that are not its text: actions, meta lines, titles, quotes of other comments.
     static let notTextHints = ["reply", "comment-reply", "comment-reply-link", "edit-link", "says", "comment-meta",
@@ -53,17 +53,27 @@ enum CommentSelectors {
     static let notTextTags: Set<String> = ["script", "style", "noscript", "button", "form", "footer", "header",
                                            "time", "img", "svg", "iframe", "select", "textarea", "input", "cite"]
 
+    /// Words in the id or class of a container of comments, for the generic reader (lower case).
+    static let containerWords = ["comment", "kommentar", "commentaire", "reaction", "réaction", "reactie", "discussion",
+                                 "تعليق", "comentario", "komentar"]
+
+    /// Attributes that carry a comment's id in custom markup.
+    static let idAttributes = ["data-id", "data-comment-id", "data-commentid", "data-cid", "data-comment"]
+
     /// Depth classes: `depth-3`, `wc_comment_level-2`, `comment-level-2`, `level-2`.
     static let depthClass = try! NSRegularExpression(pattern: "(?:^|\\s)(?:depth|wc_comment_level|comment-level|level|thread-depth)-(\\d+)(?:\\s|$)")
 
     /// Placeholders shown where a removed comment stood.
     static let placeholder = try! NSRegularExpression(
-        pattern: "^(?:this comment (?:has been|was) (?:removed|deleted)|comment (?:removed|deleted)|ce commentaire a été (?:supprimé|modéré|retiré)|commentaire supprimé|dieser kommentar wurde (?:gelöscht|entfernt)|kommentar gelöscht|este comentario (?:ha sido|fue) eliminado|تم حذف (?:هذا )?التعليق)",
+        pattern: "^(?:this comment (?:has been|was) (?:removed|deleted)|comment (?:removed|deleted)|ce commentaire a été (?:supprimé|modéré|retiré)|ce commentaire a été supprimé par|commentaire supprimé|dieser kommentar wurde (?:vom (?:autor|administrator|blog-administrator) )?(?:gelöscht|entfernt)|kommentar gelöscht|este comentario (?:ha sido|fue) eliminado|تم حذف (?:هذا )?التعليق)",
         options: [.caseInsensitive])
 
     /// Declared counts: "34 Commentaires", "91 comments", "Kommentare (45)", "1.977 commentaires", "Un commentaire".
     static let declaredCount = try! NSRegularExpression(
-        pattern: "(\\d{1,3}(?:[.,\\u00A0\\u202F ]\\d{3})+|\\d+)\\s*(?:comments?|commentaires?|kommentare?|réactions?|reactions?|responses?|réponses?|antworten|replies|comentarios?|comentários?|تعليقا?ت?|komentar)\\b|(?:comments?|commentaires?|kommentare?|réactions?|reactions?|comentarios?|تعليقات)\\s*[(\\[:]\\s*(\\d{1,3}(?:[.,\\u00A0 ]\\d{3})+|\\d+)\\s*[)\\]]?",
+        pattern: "(\\d{1,3}(?:[.,\\u00A0\\u202F ]\\d{3})+|\\d+)\\s*(?:comments?|commentaires?|(?:[a-zäöü]+-)?kommentare?|réactions?|reactions?|responses?|réponses?|antworten|replies|comentarios?|comentários?|thoughts? on|تعليقا?ت?|komentar)(?:\\b|\\s|$)|(?:comments?|commentaires?|kommentare?|réactions?|reactions?|comentarios?|تعليقات)\\s*[(\\[:]\\s*(\\d{1,3}(?:[.,\\u00A0 ]\\d{3})+|\\d+)\\s*[)\\]]?",
+        options: [.caseInsensitive])
+    static let noComment = try! NSRegularExpression(
+        pattern: "^(?:no comments?|aucun commentaire|pas de commentaire|keine kommentare|0 comments?|sin comentarios|لا توجد تعليقات)\\b",
         options: [.caseInsensitive])
     static let oneComment = try! NSRegularExpression(
         pattern: "^(?:one|un|une|ein|eine|1)\\s+(?:comment|commentaire|kommentar|réaction|reaction|response|réponse)\\b|^تعليق واحد",

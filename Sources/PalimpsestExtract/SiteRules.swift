@@ -1,4 +1,5 @@
 import Foundation
+import PalimpsestHTML
 
 /// A user's rules for one site, for markup the built-in selectors read wrong: XPath for the article body and
 /// for the comment thread. Loaded from a JSON rules file without recompiling:
@@ -50,6 +51,11 @@ public struct SiteRules: Sendable, Hashable, Codable {
     public func rule(forURL url: String?) -> SiteRule? {
         guard !sites.isEmpty, let url, let host = URL(string: url)?.host?.lowercased() else { return nil }
         return sites.first { host == $0.host.lowercased() || host.hasSuffix("." + $0.host.lowercased()) }
+    }
+
+    /// Reads a rules file, checking every XPath with libxml2.
+    public static func load(contentsOf url: URL) throws -> SiteRules {
+        try load(path: url.path, isValidXPath: HTMLDocument.isValidXPath)
     }
 
     /// Reads a rules file; every XPath is checked, and an error names the file, the site and the rule.

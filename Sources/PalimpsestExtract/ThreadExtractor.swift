@@ -34,13 +34,20 @@ struct ThreadExtractor {
             return RuleThreadExtractor(rule: rule).extract(document, url: url)
         }
         var items = findItems(document)
+        let generic = items.isEmpty
+        if generic { items = genericItems(document) }
         var comments = read(items: &items, document: document, url: url)
+        for i in comments.indices where comments[i].id.isEmpty {
+            comments[i].id = Comment.fingerprint(author: comments[i].author, posted: comments[i].posted ?? comments[i].postedText,
+                                                 text: comments[i].text)
+            comments[i].hasSiteID = false
+        }
         comments = comments.filter { $0.kind != .comment || !$0.paragraphs.isEmpty || $0.author != nil }
         var thread = CommentThread(items: comments)
         let container = commentsContainer(document, items: items)
         thread.declaredCount = declaredCount(document, container: container)
         thread.pages = commentPages(document, url: url)
-        thread.system = system(document, items: items)
+        thread.system = items.isEmpty ? nil : generic ? "generic" : system(document, items: items)
         if comments.isEmpty, let widget = scriptWidget(document) {
             thread.inMarkup = false
             thread.scriptWidget = widget
@@ -50,7 +57,8 @@ struct ThreadExtractor {
         containers += document.select("//*[@id='comments' or @id='respond' or @id='disqus_thread' or contains(concat(' ',normalize-space(@class),' '),' comments-area ') or contains(concat(' ',normalize-space(@class),' '),' comment-respond ')]")
         var problems: [Problem] = []
         if !thread.inMarkup {
-            problems.append(Problem("comments-by-script", "comments are loaded by a script (\(thread.scriptWidget ?? "a widget")), not in the markup", severity: .warning))
+            // Not "0 comments": the thread is elsewhere, so this capture proves nothing about it.
+            problems.append(Problem("comments-by-script", "comments are loaded by a script (\(thread.scriptWidget ?? "a widget")), not in the markup"))
         }
         if let d = thread.declaredCount, d != thread.comments.count {
             problems.append(Problem("declared-count-differs", "the page says \(d) comments; \(thread.comments.count) are in the markup", severity: .warning))
@@ -103,7 +111,7 @@ struct ThreadExtractor {
             }
             if CommentSelectors.idWords.contains(where: { lower.contains($0) }),
                !CommentSelectors.idStopWords.contains(where: { lower.contains($0) }),
-               let digits = firstDigitRun(lower), digits.count >= 2
+               let digits = firstDigitRun(lower), digits.count >= 2 || lower.hasSuffix(digits)
             {
                 return (digits, nil)
             }
@@ -278,8 +286,16 @@ struct ThreadExtractor {
             if isForeign(node) { continue }
             if node.hasName("a"), let href = node.attribute("href"), !href.hasPrefix("#") { continue }
             let text = CommentText.fold(node.textContent)
-            guard !text.isEmpty, text.count <= 80, let value = ThreadExtractor.count(in: text) else { continue }
             let inside = container.map { ThreadExtractor.contains($0, node) || $0 == node } ?? false
+            // A bare number in a count element of the thread (wpDiscuz's `wpd-cc-value`).
+            let cls = (node.attribute("class") ?? "").lowercased()
+            if inside, !text.isEmpty, text.count <= 7, text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "," }),
+               cls.contains("count") || cls.contains("cc-value"), let value = Int(text.filter(\.isNumber))
+            {
+                if best == nil || 3 > best!.score { best = (3, value) }
+                continue
+            }
+            guard !text.isEmpty, text.count <= 80, let value = ThreadExtractor.count(in: text) else { continue }
             let score = (inside ? 2 : 0) + (node.hasName("h2") || node.hasName("h3") || node.hasName("h4") ? 1 : 0)
             if best == nil || score > best!.score { best = (score, value) }
         }
@@ -288,6 +304,7 @@ struct ThreadExtractor {
 
     static func count(in text: String) -> Int? {
         let range = NSRange(text.startIndex..., in: text)
+        if CommentSelectors.noComment.firstMatch(in: text, range: range) != nil { return 0 }
         if CommentSelectors.oneComment.firstMatch(in: text, range: range) != nil { return 1 }
         guard let m = CommentSelectors.declaredCount.firstMatch(in: text, range: range) else { return nil }
         for g in 1...2 {

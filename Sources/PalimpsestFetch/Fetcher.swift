@@ -1,17 +1,23 @@
 import Foundation
 import PalimpsestCore
 
-/// The polite libcurl fetcher: http(s) only, redirects followed and recorded hop by hop, robots.txt obeyed,
-/// a minimum delay per host across concurrent fetches, 429/503 retried with backoff, sizes and times capped.
+/// The polite libcurl fetcher.
 ///
-/// Each blocking libcurl transfer runs on a thread of its own queue behind a continuation, never on Swift's
-/// cooperative pool. All waiting goes through the injected clock.
+/// Only http and https, on redirects too. Redirects are followed here, one request per hop (at most
+/// `maxRedirects`), so every hop is checked against robots.txt, recorded and rate-limited; a hop that
+/// repeats is a loop. 429 and 503 are retried with backoff (Retry-After honoured); a response that is still
+/// 429/503 after the retries, a 304 and every other status are returned as responses. Only a fetch with no
+/// usable response throws (`FetchFailure`: network, refused scheme, robots, too large, truncated, timeout,
+/// redirect loop). Each blocking libcurl transfer runs on a thread of its own, never on Swift's
+/// cooperative pool.
 public final class Fetcher: Sendable {
     public let options: FetchOptions
-    let clock: any WallClock
-    let throttle: HostThrottle
-    let robots = RobotsCache()
-    private static let queue = DispatchQueue(label: "palimpsest.fetch", attributes: .concurrent)
+    private let clock: any WallClock
+    private let throttle: HostThrottle
+    private let robotsCache = RobotsCache()
+
+    /// The statuses followed as redirects (when they carry a Location).
+    static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
 
     public init(options: FetchOptions = FetchOptions(), clock: any WallClock = SystemClock()) {
         self.options = options
@@ -19,85 +25,151 @@ public final class Fetcher: Sendable {
         throttle = HostThrottle(clock: clock)
     }
 
-    /// Fetches a page, following redirects. A 304 (given validators), a 404 or a 5xx is a response, not an
-    /// error; an error is thrown only when there is no usable response.
+    /// Fetches one URL (GET), following redirects. With `validators`, the request is conditional
+    /// (If-None-Match, If-Modified-Since) and a 304 comes back as a response.
     public func fetch(_ url: String, validators: Validators? = nil) async throws(FetchFailure) -> HTTPResponse {
-        var current = try checked(url, redirects: [])
+        var current = try Fetcher.checkedURL(url, redirects: [])
+        let easy = try CurlEasy(settings: options.curlSettings, url: url)
+        let headers = [HTTPHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")]
+            + (validators?.requestHeaders ?? [])
         var redirects: [Redirect] = []
-        var visited: Set<String> = [current.absoluteString]
         while true {
-            if options.respectRobots {
-                let rules = await robotsTxt(for: current)
-                var target = current.path.isEmpty ? "/" : current.path
-                if let q = current.query { target += "?" + q }
-                if !rules.allows(target, for: options.robotsToken) {
-                    throw FetchFailure(.robotsDisallowed, url: current.absoluteString,
-                                       message: "robots.txt of \(current.host ?? "") disallows \(target) for \(options.robotsToken)",
-                                       redirects: redirects)
-                }
+            let delay = try await hostDelay(checkingRobotsFor: current, redirects: redirects)
+            let exchange = try await exchange(easy, current, headers: headers, delay: delay, redirects: redirects)
+            guard Fetcher.redirectStatuses.contains(exchange.status),
+                  let location = exchange.headers.value(of: "Location"), !location.isEmpty else {
+                return response(exchange, requested: url, final: current, redirects: redirects)
             }
-            let exchange = try await exchangeWithRetries(current, validators: redirects.isEmpty ? validators : nil,
-                                                         redirects: redirects)
-            if (300..<400).contains(exchange.status) && exchange.status != 304,
-               let location = exchange.headers.value(of: "Location")
-            {
-                redirects.append(Redirect(url: current.absoluteString, status: exchange.status, location: location))
-                guard let next = URL(string: location, relativeTo: current)?.absoluteURL else {
-                    throw FetchFailure(.invalidURL, url: current.absoluteString,
-                                       message: "redirect to an unreadable location '\(location)'", redirects: redirects)
-                }
-                current = try checked(next.absoluteString, redirects: redirects)
-                if visited.contains(current.absoluteString) {
-                    throw FetchFailure(.redirectLoop, url: url,
-                                       message: "redirect loop: \(current.absoluteString) was already visited", redirects: redirects)
-                }
-                if redirects.count > options.maxRedirects {
-                    throw FetchFailure(.tooManyRedirects, url: url,
-                                       message: "more than \(options.maxRedirects) redirects", redirects: redirects)
-                }
-                visited.insert(current.absoluteString)
-                continue
+            guard let next = URL(string: location, relativeTo: current)?.absoluteURL else {
+                throw FetchFailure(.invalidURL, url: current.absoluteString,
+                                   message: "unreadable redirect Location '\(location)'", status: exchange.status,
+                                   redirects: redirects)
             }
-            let decoded = exchange.status == 304
-                ? Charset.Decoded(text: "", charset: "utf-8", source: "default")
-                : Charset.decode(exchange.body, contentType: exchange.headers.value(of: "Content-Type"))
-            return HTTPResponse(requestedURL: url, finalURL: current.absoluteString, redirects: redirects,
-                                status: exchange.status, statusLine: exchange.statusLine, headers: exchange.headers,
-                                body: exchange.body, text: decoded.text, charset: decoded.charset,
-                                charsetSource: decoded.source, timings: exchange.timings,
-                                requestHeaders: exchange.requestHeaders)
+            // A hop that repeats is a loop. (A URL seen twice is not enough: a site may set a cookie and send
+            // the client back to where it came from.)
+            let hop = Redirect(url: current.absoluteString, status: exchange.status, location: location)
+            if redirects.contains(hop) {
+                throw FetchFailure(.redirectLoop, url: current.absoluteString,
+                                   message: "redirect loop: \(hop.url) redirects to \(next.absoluteString) again "
+                                       + "after \(redirects.count) redirects",
+                                   status: exchange.status, redirects: redirects)
+            }
+            redirects.append(hop)
+            if redirects.count > options.maxRedirects {
+                throw FetchFailure(.tooManyRedirects, url: current.absoluteString,
+                                   message: "more than \(options.maxRedirects) redirects", status: exchange.status,
+                                   redirects: redirects)
+            }
+            current = try Fetcher.checkedURL(next.absoluteString, redirects: redirects)
         }
     }
 
-    /// Fetches many pages, `concurrency` at a time, keeping the per-host delay. Results in input order.
+    /// Fetches many URLs, `concurrency` transfers at a time, the per-host delay still kept. The results are
+    /// in the order of `urls`.
     public func fetchAll(_ urls: [String], concurrency: Int = 4) async -> [Result<HTTPResponse, FetchFailure>] {
         var results = [Result<HTTPResponse, FetchFailure>?](repeating: nil, count: urls.count)
         await withTaskGroup(of: (Int, Result<HTTPResponse, FetchFailure>).self) { group in
             var next = 0
-            func start() {
+            while next < min(max(1, concurrency), urls.count) {
                 let i = next
+                group.addTask { (i, await self.result(urls[i])) }
                 next += 1
-                group.addTask {
-                    do throws(FetchFailure) { return (i, .success(try await self.fetch(urls[i]))) } catch { return (i, .failure(error)) }
-                }
             }
-            while next < min(max(concurrency, 1), urls.count) { start() }
-            for await (i, r) in group {
-                results[i] = r
-                if next < urls.count { start() }
+            while let (i, result) = await group.next() {
+                results[i] = result
+                if next < urls.count {
+                    let j = next
+                    group.addTask { (j, await self.result(urls[j])) }
+                    next += 1
+                }
             }
         }
         return results.map { $0! }
     }
 
-    /// Accepts http and https URLs with a host; refuses everything else.
-    func checked(_ text: String, redirects: [Redirect]) throws(FetchFailure) -> URL {
+    private func result(_ url: String) async -> Result<HTTPResponse, FetchFailure> {
+        do {
+            return .success(try await fetch(url))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    // MARK: - One hop
+
+    /// One hop: waits its turn at the host, exchanges, and retries a 429 or 503 after a backoff.
+    private func exchange(_ easy: CurlEasy, _ url: URL, headers: [HTTPHeader], delay: Double,
+                          redirects: [Redirect]) async throws(FetchFailure) -> CurlExchange {
+        var attempt = 0
+        while true {
+            try await waitTurn(url, delay: delay, redirects: redirects)
+            var exchange: CurlExchange
+            do {
+                exchange = try await Fetcher.run(easy, url, headers: headers).get()
+            } catch {
+                var failure = error
+                failure.redirects = redirects
+                throw failure
+            }
+            guard exchange.status == 429 || exchange.status == 503, attempt < options.maxRetries else {
+                return exchange
+            }
+            let wait = Backoff.delay(attempt: attempt, base: options.backoffBase,
+                                     retryAfter: exchange.headers.value(of: "Retry-After"), now: clock.now())
+            guard wait <= options.maxRetryWait else { return exchange }
+            // The whole host waits, not only this fetch: it asked to be left alone.
+            await throttle.hold(host: throttleKey(of: url), until: clock.now().addingTimeInterval(wait))
+            attempt += 1
+        }
+    }
+
+    /// Sleeps (on the clock) until this host's next free slot.
+    private func waitTurn(_ url: URL, delay: Double, redirects: [Redirect]) async throws(FetchFailure) {
+        let start = await throttle.reserve(host: throttleKey(of: url), delay: delay)
+        do {
+            try await clock.sleep(until: start)
+        } catch {
+            throw FetchFailure(.other, url: url.absoluteString, message: "cancelled", redirects: redirects)
+        }
+    }
+
+    /// Runs one blocking libcurl exchange on a thread of its own; a cancelled task stops the transfer.
+    private static func run(_ easy: CurlEasy, _ url: URL, headers: [HTTPHeader]) async
+        -> Result<CurlExchange, FetchFailure> {
+        let cancel = CancelFlag()
+        let address = url.absoluteString
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread {
+                    continuation.resume(returning: easy.perform(url: address, headers: headers, cancel: cancel))
+                }
+                thread.name = "palimpsest-fetch"
+                thread.start()
+            }
+        } onCancel: {
+            cancel.raise()
+        }
+    }
+
+    private func response(_ exchange: CurlExchange, requested: String, final: URL,
+                          redirects: [Redirect]) -> HTTPResponse {
+        let decoded = Charset.decode(exchange.body, contentType: exchange.headers.value(of: "Content-Type"))
+        return HTTPResponse(requestedURL: requested, finalURL: final.absoluteString, redirects: redirects,
+                            status: exchange.status, statusLine: exchange.statusLine, headers: exchange.headers,
+                            body: exchange.body, text: decoded.text, charset: decoded.charset,
+                            charsetSource: decoded.source, timings: exchange.timings,
+                            requestHeaders: exchange.requestHeaders)
+    }
+
+    /// A URL the fetcher may request: parseable, http or https, with a host.
+    static func checkedURL(_ text: String, redirects: [Redirect]) throws(FetchFailure) -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else {
             throw FetchFailure(.invalidURL, url: text, message: "not a URL", redirects: redirects)
         }
         guard scheme == "http" || scheme == "https" else {
+            let via = redirects.isEmpty ? "" : " (reached by a redirect)"
             throw FetchFailure(.refusedScheme, url: text,
-                               message: "the \(scheme): scheme is refused; only http and https are fetched", redirects: redirects)
+                               message: "only http and https are fetched, not \(scheme)\(via)", redirects: redirects)
         }
         guard let host = url.host, !host.isEmpty else {
             throw FetchFailure(.invalidURL, url: text, message: "the URL has no host", redirects: redirects)
@@ -105,110 +177,92 @@ public final class Fetcher: Sendable {
         return url
     }
 
-    /// One hop, retried on 429 and 503 with exponential backoff and jitter, honouring Retry-After.
-    func exchangeWithRetries(_ url: URL, validators: Validators?, redirects: [Redirect]) async throws(FetchFailure)
-        -> CurlExchange
-    {
-        var headers = [HTTPHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")]
-        if let etag = validators?.etag { headers.append(HTTPHeader("If-None-Match", etag)) }
-        if let lm = validators?.lastModified { headers.append(HTTPHeader("If-Modified-Since", lm)) }
-        var attempt = 0
+    // MARK: - robots.txt
+
+    /// Checks the URL against its origin's robots.txt (unless told not to) and gives the delay to keep at
+    /// its host: the per-host delay, or a larger Crawl-delay (a minute at most).
+    private func hostDelay(checkingRobotsFor url: URL, redirects: [Redirect]) async throws(FetchFailure) -> Double {
+        guard options.respectRobots else { return options.perHostDelay }
+        let site = origin(of: url)
+        let robots: RobotsTxt
+        switch await robotsCache.robots(for: site, load: { [self] in await loadRobots(for: url) }) {
+        case .success(let r):
+            robots = r
+        case .failure(var failure):
+            failure.url = url.absoluteString
+            failure.redirects = redirects
+            throw failure
+        }
+        let path = Fetcher.pathAndQuery(url)
+        guard robots.allows(path, for: options.robotsToken) else {
+            throw FetchFailure(.robotsDisallowed, url: url.absoluteString,
+                               message: "robots.txt of \(site) disallows \(path) for \(options.robotsToken)",
+                               redirects: redirects)
+        }
+        return max(options.perHostDelay, min(robots.crawlDelay(for: options.robotsToken) ?? 0, 60))
+    }
+
+    /// Fetches an origin's robots.txt (RFC 9309): 2xx is parsed; 4xx (and more than 5 redirects) means no
+    /// rules; 5xx or 429 means keep off the whole site for this run (`robotsDisallowed`), and so does no
+    /// answer at all (the failure, `network`, `timeout`..., is kept and given for every page of the site).
+    private func loadRobots(for url: URL) async -> Result<RobotsTxt, FetchFailure> {
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: true)
+        components?.path = "/robots.txt"
+        components?.query = nil
+        components?.fragment = nil
+        components?.user = nil
+        components?.password = nil
+        guard var current = components?.url else {
+            return .failure(FetchFailure(.invalidURL, url: url.absoluteString, message: "no robots.txt URL"))
+        }
+        let easy: CurlEasy
+        do {
+            easy = try CurlEasy(settings: options.robotsCurlSettings, url: current.absoluteString)
+        } catch {
+            return .failure(error)
+        }
+        var hops = 0
         while true {
-            var exchange: CurlExchange
             do {
-                exchange = try await perform(url, headers: headers)
+                try await waitTurn(current, delay: options.perHostDelay, redirects: [])
             } catch {
-                var e = error
-                e.redirects = redirects
-                throw e
+                return .failure(error)
             }
-            guard exchange.status == 429 || exchange.status == 503, attempt < options.maxRetries else { return exchange }
-            let wait = Backoff.delay(attempt: attempt, base: options.backoffBase,
-                                     retryAfter: exchange.headers.value(of: "Retry-After"), now: clock.now())
-            if wait > options.maxRetryWait { return exchange }
-            attempt += 1
-            do { try await clock.sleep(seconds: wait) } catch {
-                throw FetchFailure(.other, url: url.absoluteString, message: "cancelled while backing off", redirects: redirects)
+            let exchange: CurlExchange
+            switch await Fetcher.run(easy, current, headers: []) {
+            case .success(let e):
+                exchange = e
+            case .failure(var failure):
+                failure.message = "robots.txt unreachable, the site is kept off for this run: \(failure.message)"
+                return .failure(failure)
             }
-        }
-    }
-
-    /// One exchange after the host's delay, on the fetch queue.
-    func perform(_ url: URL, headers: [HTTPHeader]) async throws(FetchFailure) -> CurlExchange {
-        let start = await throttle.reserve(host: origin(of: url), delay: options.perHostDelay)
-        do { try await clock.sleep(until: start) } catch {
-            throw FetchFailure(.other, url: url.absoluteString, message: "cancelled while waiting for the host's turn")
-        }
-        let request = CurlRequest(url: url.absoluteString, headers: headers, userAgent: options.userAgent,
-                                  connectTimeout: options.connectTimeout, totalTimeout: options.totalTimeout,
-                                  stallTimeout: options.stallTimeout, maxBodyBytes: options.maxBodyBytes,
-                                  maxHeaderBytes: options.maxHeaderBytes, maxHeaderCount: options.maxHeaderCount,
-                                  cookieFile: options.cookieFile,
-                                  cookieJar: options.writeCookies ? options.cookieFile : nil)
-        let result: Result<CurlExchange, FetchFailure> = await withCheckedContinuation { continuation in
-            Fetcher.queue.async {
-                do {
-                    let easy = try CurlEasy()
-                    continuation.resume(returning: .success(try easy.perform(request)))
-                } catch let f as FetchFailure {
-                    continuation.resume(returning: .failure(f))
-                } catch {
-                    continuation.resume(returning: .failure(FetchFailure(.other, url: request.url, message: "\(error)")))
+            switch exchange.status {
+            case 200..<300:
+                return .success(RobotsTxt(parsing: String(decoding: exchange.body, as: UTF8.self)))
+            case 300..<400:
+                guard hops < 5, let location = exchange.headers.value(of: "Location"),
+                      let next = URL(string: location, relativeTo: current)?.absoluteURL,
+                      ["http", "https"].contains(next.scheme?.lowercased() ?? "") else {
+                    return .success(.allowAll)
                 }
+                hops += 1
+                current = next
+            case 400..<500 where exchange.status != 429:
+                return .success(.allowAll)
+            default:
+                return .failure(FetchFailure(.robotsDisallowed, url: current.absoluteString,
+                                             message: "robots.txt of \(origin(of: url)) answered \(exchange.status): "
+                                                 + "the site is kept off for this run",
+                                             status: exchange.status))
             }
         }
-        return try result.get()
     }
 
-    /// The robots.txt of a URL's origin: 2xx parsed, 4xx allow all, 5xx or unreachable disallow all.
-    func robotsTxt(for url: URL) async -> RobotsTxt {
-        let key = origin(of: url)
-        return await robots.robots(for: key) { [self] in
-            guard let robotsURL = URL(string: "/robots.txt", relativeTo: url)?.absoluteURL else { return .allowAll }
-            var target = robotsURL
-            for _ in 0..<5 {
-                guard let exchange = try? await perform(target, headers: []) else { return .disallowAll }
-                switch exchange.status {
-                case 200..<300:
-                    return RobotsTxt(parsing: String(decoding: exchange.body.prefix(500 * 1024), as: UTF8.self))
-                case 300..<400:
-                    guard let loc = exchange.headers.value(of: "Location"),
-                          let next = URL(string: loc, relativeTo: target)?.absoluteURL,
-                          ["http", "https"].contains(next.scheme?.lowercased() ?? "")
-                    else { return .allowAll }
-                    target = next
-                case 400..<500:
-                    return .allowAll
-                default:
-                    return .disallowAll
-                }
-            }
-            return .allowAll
-        }
-    }
-}
-
-/// Backoff for 429 and 503: Retry-After (seconds or an HTTP date) when given, else base·2^attempt plus up to
-/// 50% jitter.
-enum Backoff {
-    static func delay(attempt: Int, base: Double, retryAfter: String?, now: Date) -> Double {
-        if let retryAfter {
-            let t = retryAfter.trimmingCharacters(in: .whitespaces)
-            if let seconds = Double(t) { return max(0, seconds) }
-            if let date = httpDate(t) { return max(0, date.timeIntervalSince(now)) }
-        }
-        let exp = base * pow(2, Double(attempt))
-        return exp + Double.random(in: 0...(exp / 2))
-    }
-
-    static func httpDate(_ text: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            f.dateFormat = format
-            if let d = f.date(from: text) { return d }
-        }
-        return nil
+    /// The path and query robots.txt rules are matched against ("/" at least).
+    static func pathAndQuery(_ url: URL) -> String {
+        guard let c = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return "/" }
+        var s = c.percentEncodedPath.isEmpty ? "/" : c.percentEncodedPath
+        if let q = c.percentEncodedQuery { s += "?" + q }
+        return s
     }
 }

@@ -17,8 +17,6 @@ public struct RobotsTxt: Sendable, Hashable {
 
     /// Everything allowed (no robots.txt, or a 4xx for it).
     public static let allowAll = RobotsTxt(groups: [])
-    /// Everything disallowed (robots.txt unreachable or a 5xx: the site may be in trouble).
-    public static let disallowAll = RobotsTxt(groups: [Group(agents: ["*"], rules: [Rule(allow: false, pattern: "/")])])
 
     init(groups: [Group]) {
         self.groups = groups
@@ -28,7 +26,9 @@ public struct RobotsTxt: Sendable, Hashable {
         var groups: [Group] = []
         var current: Group?
         var lastWasAgent = false
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        var text = Substring(text)
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
@@ -58,19 +58,26 @@ public struct RobotsTxt: Sendable, Hashable {
         self.groups = groups
     }
 
-    /// The rules that apply to a product token: the groups naming it, else the `*` groups.
-    func rules(for token: String) -> [Rule] {
+    /// The groups that apply to a product token: those naming it (case-insensitively, by the product token
+    /// at the start of the User-agent line), else the `*` groups. Several matching groups merge (RFC 9309).
+    func groups(for token: String) -> [Group] {
         let t = token.lowercased()
-        let named = groups.filter { $0.agents.contains { $0 != "*" && t.hasPrefix($0) || $0 == t } }
-        let chosen = named.isEmpty ? groups.filter { $0.agents.contains("*") } : named
-        return chosen.flatMap(\.rules)
+        let named = groups.filter { $0.agents.contains { RobotsTxt.productToken($0) == t } }
+        return named.isEmpty ? groups.filter { $0.agents.contains("*") } : named
     }
 
-    /// The Crawl-delay that applies, if any.
+    /// "palimpsest/1.0 (+https://...)" → "palimpsest".
+    static func productToken(_ agent: String) -> String {
+        String(agent.prefix { $0.isLetter || $0 == "_" || $0 == "-" })
+    }
+
+    func rules(for token: String) -> [Rule] {
+        groups(for: token).flatMap(\.rules)
+    }
+
+    /// The Crawl-delay that applies, if any (not in RFC 9309, but widely used).
     public func crawlDelay(for token: String) -> Double? {
-        let t = token.lowercased()
-        let named = groups.filter { $0.agents.contains(t) }
-        return (named.isEmpty ? groups.filter { $0.agents.contains("*") } : named).compactMap(\.crawlDelay).max()
+        groups(for: token).compactMap(\.crawlDelay).max()
     }
 
     /// Whether `token` may fetch `path` (path and query, percent-encoded as requested).
@@ -79,7 +86,8 @@ public struct RobotsTxt: Sendable, Hashable {
         var best: Rule?
         for rule in rules(for: token) where RobotsTxt.matches(rule.pattern, path) {
             if let b = best {
-                if rule.pattern.count > b.pattern.count || (rule.pattern.count == b.pattern.count && rule.allow) {
+                let (length, bestLength) = (rule.pattern.utf8.count, b.pattern.utf8.count)
+                if length > bestLength || (length == bestLength && rule.allow) {
                     best = rule
                 }
             } else {

@@ -182,6 +182,55 @@ public struct HTMLNode: Hashable {
         return String(cString: c)
     }
 
+    /// Calls `body` with a text node's UTF-8 bytes, in place (no String is built); nil for other nodes.
+    /// For fast text walks: the buffer is valid only during the call.
+    public func withTextBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        guard isText, let c = ptr.pointee.content else { return nil }
+        return try body(UnsafeBufferPointer(start: c, count: strlen(UnsafeRawPointer(c).assumingMemoryBound(to: CChar.self))))
+    }
+
+    /// Calls `body` with an attribute's UTF-8 bytes, in place (no copy is made); nil when the attribute is
+    /// absent. For fast checks of `class` and `id` in tree walks: the buffer is valid only during the call.
+    public func withAttributeBytes<R>(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows
+        -> R?
+    {
+        guard isElement else { return nil }
+        var a = ptr.pointee.properties
+        while let attr = a {
+            let matches = name.withUTF8Buffer { buf -> Bool in
+                guard let n = attr.pointee.name else { return false }
+                var i = 0
+                while i < buf.count {
+                    if n[i] != buf[i] { return false }
+                    i += 1
+                }
+                return n[buf.count] == 0
+            }
+            if matches {
+                // HTML attributes hold one text child (none for a bare attribute like `hidden`).
+                if let child = attr.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
+                   let c = child.pointee.content
+                {
+                    return try body(UnsafeBufferPointer(
+                        start: c, count: strlen(UnsafeRawPointer(c).assumingMemoryBound(to: CChar.self))))
+                }
+                if attr.pointee.children == nil { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+                guard let v = xmlNodeGetContent(UnsafeMutableRawPointer(attr).assumingMemoryBound(to: xmlNode.self))
+                else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+                defer { palimpsest_xml_free(v) }
+                return try body(UnsafeBufferPointer(
+                    start: v, count: strlen(UnsafeRawPointer(v).assumingMemoryBound(to: CChar.self))))
+            }
+            a = attr.pointee.next
+        }
+        return nil
+    }
+
+    /// True when the element has the attribute (with or without a value).
+    public func hasAttribute(_ name: StaticString) -> Bool {
+        withAttributeBytes(name) { _ in true } ?? false
+    }
+
     /// All the text below this node, concatenated as libxml2 gives it (scripts included: see extract's text walk).
     public var textContent: String {
         guard let c = xmlNodeGetContent(ptr) else { return "" }

@@ -152,10 +152,10 @@ public struct DiffText {
             let pad = String(repeating: " ", count: c.depth * renderer.indentWidth)
             if addedIDs.contains(c.id) {
                 out.append(style.green("+ " + pad + plain(renderer.commentHeader(c))))
-                for p in c.paragraphs { out.append(style.green("+ " + pad + "  " + safe(p))) }
+                for p in c.paragraphs { out.append(style.green("+ " + pad + "  " + safe(p).replacingOccurrences(of: "\\u{A}", with: " / "))) }
             } else if removedIDs.contains(c.id) {
                 out.append(style.red("- " + pad + plain(renderer.commentHeader(c))))
-                for p in c.paragraphs { out.append(style.red("- " + pad + "  " + safe(p))) }
+                for p in c.paragraphs { out.append(style.red("- " + pad + "  " + safe(p).replacingOccurrences(of: "\\u{A}", with: " / "))) }
             } else if let e = edits[c.id] {
                 out.append(style.yellow("~ ") + pad + renderer.commentHeader(c))
                 out.append("  " + pad + "  " + words(before: e.before.text, after: e.after.text))

@@ -37,7 +37,7 @@ public struct TextRenderer: Sendable {
     }
 
     func block(_ b: Block) -> String {
-        let t = safe(b.text)
+        let t = b.text.split(separator: "\n", omittingEmptySubsequences: false).map { safe(String($0)) }.joined(separator: "\n")
         switch b.kind {
         case .heading: return style.bold(t)
         case .listItem: return "• " + t
@@ -66,7 +66,9 @@ public struct TextRenderer: Sendable {
         let pad = String(repeating: " ", count: depth * indentWidth)
         var lines = [prefix + pad + commentHeader(c, marks: marks)]
         for p in c.paragraphs {
-            lines.append(prefix + pad + "  " + safe(p))
+            for line in p.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines.append(prefix + pad + "  " + safe(String(line)))
+            }
         }
         return lines.joined(separator: "\n")
     }

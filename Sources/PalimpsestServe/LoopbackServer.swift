@@ -10,16 +10,19 @@ public struct LoopbackRequest: Sendable {
     /// The request target: path and query.
     public var target: String
     public var headers: [LoopbackHeader]
+    /// When the request head had been read.
     public var receivedAt: Date
 
     /// The path without the query.
-    public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
+    public var path: String { String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]) }
 
+    /// The last value of a header, compared case-insensitively.
     public func header(_ name: String) -> String? {
         headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 }
 
+/// One header line, in order.
 public struct LoopbackHeader: Sendable, Hashable {
     public var name: String
     public var value: String
@@ -29,23 +32,25 @@ public struct LoopbackHeader: Sendable, Hashable {
     }
 }
 
-/// A response, and optionally a fault to inject while sending it.
-public struct LoopbackResponse: Sendable {
-    public enum Fault: Sendable {
-        /// Sends the head and this many body bytes, then resets the connection.
-        case resetAfter(bytes: Int)
-        /// Sends the head, then nothing for this long, then closes.
-        case stall(seconds: Double)
-        /// Sends the body in small chunks with a pause between them.
-        case drip(chunk: Int, interval: Double)
-        /// Sends the head and an endless body (until the client goes away).
-        case endless
-        /// Declares `declared` bytes of Content-Length, sends the body (shorter), then closes.
-        case shortBody(declared: Int)
-        /// Sends these raw bytes instead of a well-formed response.
-        case raw(Data)
-    }
+/// A fault injected while sending a response, to see how a client copes.
+public enum Fault: Sendable, Hashable {
+    /// Sends the head and this many body bytes, then resets the connection (RST).
+    case resetAfter(bytes: Int)
+    /// Sends the head, then nothing for this long, then closes.
+    case stall(seconds: Double)
+    /// Sends the body `chunk` bytes at a time with `interval` seconds between (no Content-Length).
+    case drip(chunk: Int, interval: Double)
+    /// Sends the head and an endless body (no Content-Length) until the client goes away.
+    case endless
+    /// Declares a Content-Length of `declared` bytes, sends the (shorter) body, then closes.
+    case shortBody(declared: Int)
+    /// Sends these raw bytes instead of a well-formed response, then closes.
+    case raw(Data)
+}
 
+/// A response, and optionally a fault to inject while sending it. A Content-Length is added unless given
+/// (or the fault excludes one); "Connection: close" is always added.
+public struct LoopbackResponse: Sendable {
     public var status: Int
     public var headers: [LoopbackHeader]
     public var body: Data
@@ -58,6 +63,7 @@ public struct LoopbackResponse: Sendable {
         self.fault = fault
     }
 
+    /// An HTML page, encoded in UTF-8 (other charsets: build the body bytes and use `init`).
     public static func html(_ html: String, status: Int = 200, charset: String = "utf-8") -> LoopbackResponse {
         LoopbackResponse(status: status, headers: [("Content-Type", "text/html; charset=\(charset)")], body: Data(html.utf8))
     }
@@ -72,26 +78,59 @@ public struct LoopbackResponse: Sendable {
 }
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 (an ephemeral port) for the demo, the tests and the benchmarks.
-/// One thread accepts; each connection is served on its own thread and closed after one response.
-/// It can inject faults (resets, stalls, endless bodies...) to show how the client copes.
-public final class LoopbackServer: @unchecked Sendable {
+/// One thread accepts; each connection is served on a thread of its own and closed after one response.
+/// Faults (resets, stalls, endless or short bodies) can be injected per response.
+/// `stop()` returns promptly and frees the port; dropping the last reference stops it too.
+public final class LoopbackServer: Sendable {
     public typealias Handler = @Sendable (LoopbackRequest) -> LoopbackResponse
 
-    public let port: Int
+    private let core: ServerCore
+
+    public var port: Int { core.port }
+    /// "http://127.0.0.1:PORT"
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// Every request received so far, in order of arrival.
+    public var requests: [LoopbackRequest] { core.requests }
+
+    public init(handler: @escaping Handler) throws {
+        core = try ServerCore(handler: handler)
+        let core = self.core
+        let thread = Thread { core.acceptLoop() }
+        thread.name = "loopback-accept"
+        thread.start()
+    }
+
+    deinit {
+        core.stop()
+    }
+
+    /// Stops accepting, cuts open connections and frees the port.
+    public func stop() {
+        core.stop()
+    }
+}
+
+public struct LoopbackError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
+}
+
+/// The socket, the request log and the serving threads (which hold this, not the server, so that dropping
+/// the server stops it). `@unchecked Sendable`: mutable state is behind `lock`.
+private final class ServerCore: @unchecked Sendable {
+    let port: Int
     private let listener: Int32
-    private let handler: Handler
+    private let handler: LoopbackServer.Handler
     private let lock = NSLock()
     private var log: [LoopbackRequest] = []
     private var stopped = false
     private var openConnections = Set<Int32>()
     private let acceptDone = DispatchSemaphore(value: 0)
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    var requests: [LoopbackRequest] { lock.withLock { log } }
+    private var isStopped: Bool { lock.withLock { stopped } }
 
-    /// Every request received so far, in order.
-    public var requests: [LoopbackRequest] { lock.withLock { log } }
-
-    public init(handler: @escaping Handler) throws {
+    init(handler: @escaping LoopbackServer.Handler) throws {
         self.handler = handler
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LoopbackError("socket: \(String(cString: strerror(errno)))") }
@@ -110,39 +149,31 @@ public final class LoopbackServer: @unchecked Sendable {
             throw LoopbackError("bind/listen on 127.0.0.1: \(message)")
         }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        getsockname(fd, withUnsafeMutablePointer(to: &addr) { UnsafeMutableRawPointer($0).assumingMemoryBound(to: sockaddr.self) }, &len)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
         port = Int(UInt16(bigEndian: addr.sin_port))
         listener = fd
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "loopback-accept"
-        thread.start()
     }
 
-    deinit {
-        stop()
-    }
-
-    /// Stops accepting, cuts open connections and frees the port. Returns promptly.
-    public func stop() {
+    func stop() {
         let connections: Set<Int32>? = lock.withLock {
             if stopped { return nil }
             stopped = true
             return openConnections
         }
         guard let connections else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
+        shutdown(listener, Int32(SHUT_RDWR))  // wakes the blocked accept()
         for c in connections { shutdown(c, Int32(SHUT_RDWR)) }
         acceptDone.wait()
         close(listener)
     }
 
-    private var isStopped: Bool { lock.withLock { stopped } }
-
-    private func acceptLoop() {
+    func acceptLoop() {
         while !isStopped {
             let c = accept(listener, nil, nil)
             if c < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR || errno == ECONNABORTED { continue }
                 break
             }
             var one: Int32 = 1
@@ -156,13 +187,13 @@ public final class LoopbackServer: @unchecked Sendable {
                 close(c)
                 break
             }
-            let t = Thread { [self] in
+            let thread = Thread { [self] in
                 serve(c)
                 lock.withLock { _ = openConnections.remove(c) }
                 close(c)
             }
-            t.stackSize = 1 << 20
-            t.start()
+            thread.stackSize = 1 << 20
+            thread.start()
         }
         acceptDone.signal()
     }
@@ -171,9 +202,10 @@ public final class LoopbackServer: @unchecked Sendable {
         guard let request = readRequest(fd) else { return }
         lock.withLock { log.append(request) }
         let response = handler(request)
-        write(response, to: fd, head: request.method == "HEAD")
+        write(response, to: fd, headOnly: request.method == "HEAD")
     }
 
+    /// Reads a request head (the body, if any, is ignored).
     private func readRequest(_ fd: Int32) -> LoopbackRequest? {
         var buffer = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -181,65 +213,61 @@ public final class LoopbackServer: @unchecked Sendable {
             let n = read(fd, &chunk, chunk.count)
             if n <= 0 { return nil }
             buffer += chunk[0..<n]
-            if let end = buffer.firstRange(of: [13, 10, 13, 10]) {
-                let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
-                var lines = head.components(separatedBy: "\r\n")
-                let requestLine = lines.removeFirst().split(separator: " ")
-                guard requestLine.count >= 2 else { return nil }
-                let headers = lines.compactMap { line -> LoopbackHeader? in
-                    guard let colon = line.firstIndex(of: ":") else { return nil }
-                    return LoopbackHeader(String(line[..<colon]),
-                                          line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-                }
-                return LoopbackRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers,
-                                       receivedAt: Date())
+            guard let end = buffer.firstRange(of: [13, 10, 13, 10]) else { continue }
+            let head = String(decoding: buffer[..<end.lowerBound], as: UTF8.self)
+            var lines = head.components(separatedBy: "\r\n")
+            let requestLine = lines.removeFirst().split(separator: " ")
+            guard requestLine.count >= 2 else { return nil }
+            let headers = lines.compactMap { line -> LoopbackHeader? in
+                guard let colon = line.firstIndex(of: ":") else { return nil }
+                return LoopbackHeader(String(line[..<colon]),
+                                      line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
             }
+            return LoopbackRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers,
+                                   receivedAt: Date())
         }
         return nil
     }
 
-    private func write(_ r: LoopbackResponse, to fd: Int32, head headOnly: Bool) {
+    private func write(_ r: LoopbackResponse, to fd: Int32, headOnly: Bool) {
         if case .raw(let bytes)? = r.fault {
             sendAll(fd, bytes)
             return
         }
-        var head = "HTTP/1.1 \(r.status) \(LoopbackServer.reason(r.status))\r\n"
+        var head = "HTTP/1.1 \(r.status) \(ServerCore.reason(r.status))\r\n"
         for h in r.headers { head += "\(h.name): \(h.value)\r\n" }
         let hasLength = r.headers.contains { $0.name.lowercased() == "content-length" }
         switch r.fault {
-        case .endless, .drip:
+        case .endless?, .drip?:
             break
-        case .shortBody(let declared):
+        case .shortBody(let declared)?:
             head += "Content-Length: \(declared)\r\n"
         default:
             if !hasLength { head += "Content-Length: \(r.body.count)\r\n" }
         }
         head += "Connection: close\r\n\r\n"
-        guard sendAll(fd, Data(head.utf8)) else { return }
-        if headOnly { return }
+        guard sendAll(fd, Data(head.utf8)), !headOnly else { return }
         switch r.fault {
-        case nil, .shortBody:
+        case nil, .shortBody?, .raw?:
             sendAll(fd, r.body)
-        case .resetAfter(let bytes):
+        case .resetAfter(let bytes)?:
             sendAll(fd, r.body.prefix(bytes))
-            var l = linger(l_onoff: 1, l_linger: 0)
+            var l = linger(l_onoff: 1, l_linger: 0)  // close() then sends RST
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
-        case .stall(let seconds):
+        case .stall(let seconds)?:
             let end = Date().addingTimeInterval(seconds)
             while Date() < end && !isStopped { usleep(20_000) }
-        case .drip(let chunk, let interval):
+        case .drip(let chunk, let interval)?:
             var offset = 0
             while offset < r.body.count && !isStopped {
-                let piece = r.body[r.body.startIndex + offset..<r.body.startIndex + min(offset + max(chunk, 1), r.body.count)]
+                let piece = r.body.dropFirst(offset).prefix(max(chunk, 1))
                 guard sendAll(fd, Data(piece)) else { return }
                 offset += piece.count
                 usleep(useconds_t(interval * 1_000_000))
             }
-        case .endless:
+        case .endless?:
             let block = Data(repeating: UInt8(ascii: "a"), count: 64 * 1024)
             while !isStopped, sendAll(fd, block) {}
-        case .raw:
-            break
         }
     }
 
@@ -259,20 +287,22 @@ public final class LoopbackServer: @unchecked Sendable {
     static func reason(_ status: Int) -> String {
         switch status {
         case 200: "OK"
+        case 204: "No Content"
         case 301: "Moved Permanently"
         case 302: "Found"
+        case 303: "See Other"
         case 304: "Not Modified"
+        case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
+        case 400: "Bad Request"
+        case 403: "Forbidden"
         case 404: "Not Found"
         case 410: "Gone"
         case 429: "Too Many Requests"
         case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
         case 503: "Service Unavailable"
         default: "Status"
         }
     }
-}
-
-public struct LoopbackError: Error, CustomStringConvertible {
-    public var description: String
-    init(_ d: String) { description = d }
 }

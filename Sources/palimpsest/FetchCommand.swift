@@ -39,9 +39,22 @@ struct FetchCommand: AsyncParsableCommand {
             print("redirect: \(r.status) \(TerminalText.safe(r.url)) → \(TerminalText.safe(r.location))")
         }
         for h in response.headers { print("\(TerminalText.safe(h.name)): \(TerminalText.safe(h.value))") }
-        print("body: \(response.body.count) bytes, \(response.charset) (from \(response.charsetSource)), "
+        print("body: \(humanSize(response.body.count)), \(response.charset) (from \(response.charsetSource)), "
             + String(format: "%.3f s", response.timings.total))
     }
+}
+
+/// "512 bytes", "12.3 KiB", "4.0 MiB".
+func humanSize(_ bytes: Int) -> String {
+    if bytes < 1024 { return "\(bytes) bytes" }
+    let units = ["KiB", "MiB", "GiB"]
+    var value = Double(bytes) / 1024
+    var unit = 0
+    while value >= 1024 && unit < units.count - 1 {
+        value /= 1024
+        unit += 1
+    }
+    return "\(String(format: "%.1f", value)) \(units[unit]) (\(bytes) bytes)"
 }
 
 struct FetchJSON: Encodable {

@@ -15,6 +15,7 @@ struct Palimpsest: AsyncParsableCommand {
             ExportCommand.self,
             PagesCommand.self,
             ReextractCommand.self,
+            ScheduleCommand.self,
             DemoCommand.self,
             FetchCommand.self,
             ExtractCommand.self,

@@ -1,10 +1,14 @@
 import Foundation
 import PalimpsestExtract
 
-/// Loads a site rules file named on the command line.
+/// Loads a site rules file named on the command line; a bad file is one clear error.
 enum SiteRulesLoader {
     static func load(_ path: String?) throws -> SiteRules {
-        guard path != nil else { return SiteRules() }
-        return SiteRules()
+        guard let path else { return SiteRules() }
+        do {
+            return try SiteRules.load(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw CommandFailure(message: "\(error)")
+        }
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import PalimpsestSchedule
+
+@Suite struct FeedParserTests {
+    @Test func readsRSSItems() throws {
+        let rss = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+              <channel>
+                <title>News</title>
+                <link>https://news.example.org/</link>
+                <item>
+                  <title><![CDATA[Les groupes armés aux portes de Bamako]]></title>
+                  <link>https://news.example.org/2025/11/05/bamako/</link>
+                  <guid isPermaLink="false">123</guid>
+                  <pubDate>Wed, 05 Nov 2025 10:00:00 +0000</pubDate>
+                </item>
+                <item>
+                  <title>Relative &amp; guid only</title>
+                  <guid>https://news.example.org/2025/11/04/guid/</guid>
+                </item>
+                <item>
+                  <title>Relative link</title>
+                  <link>/2025/11/03/relative/</link>
+                </item>
+                <item><title>No link</title></item>
+                <item><title>Not the web</title><link>mailto:editor@example.org</link></item>
+              </channel>
+            </rss>
+            """
+        let items = try FeedParser.parse(Data(rss.utf8), base: "https://news.example.org/feed/")
+        #expect(items.map(\.url) == ["https://news.example.org/2025/11/05/bamako/",
+                                     "https://news.example.org/2025/11/04/guid/",
+                                     "https://news.example.org/2025/11/03/relative/"])
+        #expect(items[0].title == "Les groupes armés aux portes de Bamako")
+        #expect(items[1].title == "Relative & guid only")
+        #expect(items[0].published == ScheduleDate.parse("2025-11-05T10:00:00Z"))
+    }
+
+    @Test func readsAtomEntries() throws {
+        let atom = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+              <title>News</title>
+              <link href="https://news.example.org/"/>
+              <entry>
+                <title>First</title>
+                <link rel="edit" href="https://news.example.org/edit/1"/>
+                <link rel="alternate" type="text/html" href="https://news.example.org/first/"/>
+                <published>2025-11-05T10:00:00Z</published>
+                <updated>2025-11-06T10:00:00Z</updated>
+                <source><link href="https://elsewhere.example/"/></source>
+              </entry>
+              <entry>
+                <title type="html">Second</title>
+                <link href="second/"/>
+                <updated>2025-11-04T10:00:00+01:00</updated>
+              </entry>
+            </feed>
+            """
+        let items = try FeedParser.parse(Data(atom.utf8), base: "https://news.example.org/feed/atom/")
+        #expect(items.map(\.url) == ["https://news.example.org/first/", "https://news.example.org/feed/atom/second/"])
+        #expect(items[0].published == ScheduleDate.parse("2025-11-05T10:00:00Z"))
+        #expect(items[1].published == ScheduleDate.parse("2025-11-04T09:00:00Z"))
+        #expect(items[1].title == "Second")
+    }
+
+    @Test func refusesWhatIsNotAFeed() {
+        #expect(throws: FeedError.self) { try FeedParser.parse(Data("<html><body>hi</body></html>".utf8), base: "https://a.example/") }
+        #expect(throws: FeedError.self) { try FeedParser.parse(Data("not xml at all <".utf8), base: "https://a.example/") }
+    }
+}
