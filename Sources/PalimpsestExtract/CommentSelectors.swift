@@ -6,9 +6,9 @@ import Foundation
 enum CommentSelectors {
     /// Candidate comment elements: an id (or name) with a digit, or a class with a long number.
     static let candidates = [
-        "//*[@id][contains(translate(@id,'123456789','000000000'),'0')]",
-        "//a[@name][not(@id)][contains(translate(@name,'123456789','000000000'),'0')]",
-        "//*[@class][contains(@class,'comment')][contains(translate(@class,'0123456789','0000000000'),'00000')]",
+        "/descendant::*[@id][contains(translate(@id,'123456789','000000000'),'0')]",
+        "/descendant::a[@name][not(@id)][contains(translate(@name,'123456789','000000000'),'0')]",
+        "/descendant::*[@class][contains(@class,'comment')][contains(translate(@class,'0123456789','0000000000'),'00000')]",
     ]
 
     /// Words in an id that mark a comment (lower case). Blogger's `c1234567...` is matched apart.

@@ -20,6 +20,8 @@ struct ThreadResult {
 /// its replies.
 struct ThreadExtractor {
     var rules: SiteRules
+    /// The comments' elements, once found (a declared count is never inside one).
+    var itemNodes: Set<HTMLNode> = []
 
     struct Item {
         var number: String
@@ -30,12 +32,18 @@ struct ThreadExtractor {
     }
 
     func extract(_ document: HTMLDocument, url: String?) -> ThreadResult {
+        var reader = self
+        return reader.extractThread(document, url: url)
+    }
+
+    private mutating func extractThread(_ document: HTMLDocument, url: String?) -> ThreadResult {
         if let rule = rules.rule(forURL: url), rule.commentXPath != nil {
             return RuleThreadExtractor(rule: rule).extract(document, url: url)
         }
         var items = findItems(document)
         let generic = items.isEmpty
         if generic { items = genericItems(document) }
+        itemNodes = Set(items.map(\.node) + items.flatMap(\.extensions))
         var comments = read(items: &items, document: document, url: url)
         for i in comments.indices where comments[i].id.isEmpty {
             comments[i].id = Comment.fingerprint(author: comments[i].author, posted: comments[i].posted ?? comments[i].postedText,
@@ -69,7 +77,12 @@ struct ThreadExtractor {
     // MARK: - Finding the comments
 
     func findItems(_ document: HTMLDocument) -> [Item] {
-        let candidates = document.select(CommentSelectors.candidates.joined(separator: " | "))
+        // One expression at a time, merged here: libxml2 merges large unions slowly.
+        var candidates: [HTMLNode] = []
+        for xpath in CommentSelectors.candidates {
+            let found = document.select(xpath)
+            candidates = candidates.isEmpty ? found : ThreadExtractor.mergeInOrder(candidates, found)
+        }
         var groups: [String: [HTMLNode]] = [:]
         var firstSeen: [String: Int] = [:]
         var wpDiscuz: [String: String] = [:]
@@ -96,6 +109,23 @@ struct ThreadExtractor {
         return items.filter { seenNodes.insert($0.node).inserted }
     }
 
+    /// Two lists in document order, merged, each node once.
+    static func mergeInOrder(_ a: [HTMLNode], _ b: [HTMLNode]) -> [HTMLNode] {
+        if b.isEmpty { return a }
+        var out: [HTMLNode] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && (a[i] == b[j] || a[i].precedes(b[j]))) {
+                if j < b.count, a[i] == b[j] { j += 1 }
+                out.append(a[i]); i += 1
+            } else {
+                out.append(b[j]); j += 1
+            }
+        }
+        return out
+    }
+
     /// The comment number an element carries, and wpDiscuz's parent number.
     static func commentNumber(_ node: HTMLNode) -> (String, String?)? {
         if let id = node.attribute("id") ?? node.attribute("name") {
@@ -109,14 +139,14 @@ struct ThreadExtractor {
             if lower.hasPrefix("c"), lower.count >= 8, lower.dropFirst().allSatisfy(\.isNumber) {
                 return (String(lower.dropFirst()), nil)  // Blogger
             }
-            if CommentSelectors.idWords.contains(where: { lower.contains($0) }),
-               !CommentSelectors.idStopWords.contains(where: { lower.contains($0) }),
+            if CommentSelectors.idWords.contains(where: { lower.has($0) }),
+               !CommentSelectors.idStopWords.contains(where: { lower.has($0) }),
                let digits = firstDigitRun(lower), digits.count >= 2 || lower.hasSuffix(digits)
             {
                 return (digits, nil)
             }
         }
-        if let cls = node.attribute("class"), cls.lowercased().contains("comment") {
+        if let cls = node.attribute("class"), cls.lowercased().has("comment") {
             for token in cls.split(separator: " ") where token.count >= 5 && token.allSatisfy(\.isNumber) {
                 return (String(token), nil)
             }
@@ -189,7 +219,7 @@ struct ThreadExtractor {
                 return true
             }
             let marks = id + " " + tokens.joined(separator: " ")
-            if CommentSelectors.foreignContainers.contains(where: { marks.contains($0) }) { return true }
+            if CommentSelectors.foreignContainers.contains(where: { marks.has($0) }) { return true }
             p = x.parent
         }
         return false
@@ -279,11 +309,21 @@ struct ThreadExtractor {
         return best ?? first.node.parent
     }
 
+    func isInsideItem(_ node: HTMLNode) -> Bool {
+        var p: HTMLNode? = node
+        while let x = p {
+            if itemNodes.contains(x) { return true }
+            p = x.parent
+        }
+        return false
+    }
+
     func declaredCount(_ document: HTMLDocument, container: HTMLNode?) -> Int? {
-        let xpath = "//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::span or self::div or self::p or self::strong or self::a or self::button or self::li][contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'comment') or contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'count') or contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'reaction')] | //h2 | //h3 | //h4"
+        let xpath = "/descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::span or self::div or self::p or self::strong or self::a or self::button or self::li][contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'comment') or contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'count') or contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'reaction') or self::h2 or self::h3 or self::h4]"
         var best: (score: Int, value: Int)?
         for node in document.select(xpath) {
-            if isForeign(node) { continue }
+            // A count label is small and never inside a comment.
+            if node.elementChildren.count > 4 || isInsideItem(node) || isForeign(node) { continue }
             if node.hasName("a"), let href = node.attribute("href"), !href.hasPrefix("#") { continue }
             let text = CommentText.fold(node.textContent)
             let inside = container.map { ThreadExtractor.contains($0, node) || $0 == node } ?? false

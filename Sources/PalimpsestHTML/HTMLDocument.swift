@@ -253,6 +253,11 @@ public struct HTMLNode: Hashable {
     /// Element children only.
     public var elementChildren: [HTMLNode] { children.filter(\.isElement) }
 
+    /// True when this node comes before `other` in document order.
+    public func precedes(_ other: HTMLNode) -> Bool {
+        xmlXPathCmpNodes(ptr, other.ptr) == 1
+    }
+
     /// The 1-based line where libxml2 saw the node start (0 when unknown).
     public var line: Int { Int(xmlGetLineNo(ptr)) }
 
