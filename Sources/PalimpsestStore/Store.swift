@@ -25,6 +25,9 @@ public final class Store: Sendable {
                 throw StoreError.database(path: path, sql: nil, message: "cannot create the folder: \(error.localizedDescription)")
             }
         }
+        // Two processes creating or upgrading one store at once would race on the migrations.
+        let lock = OpenLock(path: path + "-lock")
+        defer { lock.release() }
         if fm.fileExists(atPath: path) { try Store.checkIsStore(path) }
         do {
             var config = Configuration()
@@ -62,10 +65,15 @@ public final class Store: Sendable {
         do {
             var config = Configuration()
             config.readonly = true
+            config.busyMode = .timeout(30)  // another process may be creating or writing the store
             let queue = try DatabaseQueue(path: path, configuration: config)
             try queue.read { db in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                // Tables other than GRDB's migration log: a store being created by another process has
+                // only that one until its first migration commits.
+                let tables = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT IN ('grdb_migrations', 'sqlite_sequence')
+                    """) ?? 0
                 if appID != Schema.applicationID && tables > 0 {
                     throw StoreError.notAStore(path: path, why: "it is a SQLite database of another application")
                 }
@@ -110,5 +118,30 @@ public final class Store: Sendable {
             throw StoreError.unknownPage(url: url)
         }
         return id
+    }
+}
+
+/// An advisory lock (flock) held while a store is opened and migrated, so that concurrent processes take
+/// turns. Released when opening is done; readers and writers then share the file through SQLite's own locks.
+final class OpenLock {
+    private var fd: Int32
+
+    /// Best effort: where no lock file can be made (a read-only folder), opening goes on without it.
+    init(path: String) {
+        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        if fd >= 0 {
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        }
+    }
+
+    func release() {
+        guard fd >= 0 else { return }
+        flock(fd, LOCK_UN)
+        close(fd)
+        fd = -1
+    }
+
+    deinit {
+        release()
     }
 }
