@@ -25,7 +25,8 @@ public struct Capturer: Sendable {
 
     /// Captures one page. Never throws for what the web does (failures are recorded as failed captures);
     /// throws only when the store cannot record.
-    public func capture(_ url: String) async throws -> CaptureRecord {
+    /// `notes` are recorded with the capture (a scheduled run that started late, say).
+    public func capture(_ url: String, notes: [Problem] = []) async throws -> CaptureRecord {
         let started = clock.now()
         let validators = try store.validators(url: url)
         let conditional = validators.etag != nil || validators.lastModified != nil
@@ -41,17 +42,17 @@ public struct Capturer: Sendable {
         case .success(let r):
             response = r
         case .failure(let failure):
-            return try store.record(CaptureInput(url: url, capturedAt: started, failure: failure,
+            return try store.record(CaptureInput(url: url, capturedAt: started, failure: failure, extraProblems: notes,
                                                  duration: clock.now().timeIntervalSince(started)))
         }
         guard (200..<300).contains(response.status) else {
             // 304, 404/410, 5xx...: recorded as they are, nothing extracted, no lifecycle changes.
-            return try store.record(CaptureInput(url: url, capturedAt: started, responses: [response],
+            return try store.record(CaptureInput(url: url, capturedAt: started, responses: [response], extraProblems: notes,
                                                  duration: clock.now().timeIntervalSince(started)))
         }
         let first = extractor.extract(html: response.text, url: response.finalURL)
         var responses = [response]
-        var problems: [Problem] = []
+        var problems = notes
         let merged = try await fetchCommentPages(of: first, responses: &responses, problems: &problems)
         return try store.record(CaptureInput(url: url, capturedAt: started, responses: responses, extraction: merged,
                                              extraProblems: problems,

@@ -31,7 +31,12 @@ public final class CapturerBackend: ScheduleBackend, @unchecked Sendable {
     public func capture(_ request: CaptureRequest) async throws -> CaptureResult {
         let capturer = Capturer(fetcher: fetcher(cookies: request.cookies), store: store,
                                 extractor: try extractor(rules: request.rules), clock: clock)
-        return CaptureResult(try await capturer.capture(request.url))
+        var notes: [Problem] = []
+        if request.late {
+            notes.append(Problem("late-run", "due \(ScheduleDate.format(request.scheduledFor)), ran \(ScheduleDate.format(request.startedAt)); "
+                + "\(request.missed) run\(request.missed == 1 ? "" : "s") missed", severity: .warning))
+        }
+        return CaptureResult(try await capturer.capture(request.url, notes: notes))
     }
 
     public func fetchFeed(url: String, cookies: String?) async throws -> Data {
