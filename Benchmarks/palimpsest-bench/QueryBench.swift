@@ -35,8 +35,8 @@ struct QueryBench: ParsableCommand {
         for _ in 0..<samples {
             let a = 1 + Int(rng.next() % UInt64(captures)), b = 1 + Int(rng.next() % UInt64(captures))
             diff.append(try seconds {
-                let d = ThreadDiff(from: try s.snapshot(url: url, at: min(a, b), includeRemoved: false),
-                                   to: try s.snapshot(url: url, at: max(a, b), includeRemoved: false))
+                let sides = try s.snapshots(url: url, at: [min(a, b), max(a, b)], includeRemoved: false)
+                let d = ThreadDiff(from: sides[0], to: sides[1])
                 _ = DiffText(renderer: renderer).render(url: url, diff: d)
             })
         }

@@ -3,6 +3,16 @@ import GRDB
 import PalimpsestCore
 
 /// The lifecycle of the article and of every comment, applied by complete captures only.
+///
+/// Rules (a complete capture against the state after the previous complete capture):
+/// - an item not present before appears (or reappears, when it had an earlier interval);
+/// - a present item whose text, author, kind or parent differs gets a new version; it is listed as edited
+///   when text, author or kind changed (a comment turned into "this comment has been removed" is an edit
+///   into the placeholder kind), not when only its parent did (a move);
+/// - a present item missing from the capture disappears: its interval ends at this capture;
+/// - pingbacks and trackbacks are kept like comments but never listed or counted as comments.
+/// A reply printed at top level whose parent vanished keeps the parent the store knows (when its depth says
+/// it is a reply), so that it shows as an orphan rather than a move.
 extension Store {
     /// A comment's current version and presence, as loaded before applying a capture.
     struct CurrentComment {
@@ -13,37 +23,47 @@ extension Store {
         var author: String?
         var kind: String
         var paragraphs: String
-        var posted: String?
-        var present: Bool
+        /// The presence row of its open interval, when it is present.
+        var openInterval: Int64?
+        var present: Bool { openInterval != nil }
     }
 
     func applyLifecycle(_ db: Database, pageID: Int64, number: Int, extraction: Extraction) throws -> CaptureChanges {
         var changes = CaptureChanges()
+        // The last complete capture before this one: where a comment present until now was last seen.
+        let previousComplete = try Int.fetchOne(db, sql: """
+            SELECT max(number) FROM capture WHERE page_id = ? AND complete AND number < ?
+            """, arguments: [pageID, number]) ?? number - 1
+        // Open intervals, then current versions: two range reads on the page's indexes.
+        var open: [Int64: Int64] = [:]  // comment → its open presence row
+        let intervals = try Row.fetchCursor(db, sql: """
+            SELECT rowid, comment_id FROM presence WHERE page_id = ? AND end_capture IS NULL
+            """, arguments: [pageID])
+        while let row = try intervals.next() { open[row[1]] = row[0] }
         var current: [String: CurrentComment] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT c.id AS cid, c.site_id, v.id AS vid, v.version, v.parent, v.author, v.kind, v.paragraphs, v.posted,
-                   EXISTS (SELECT 1 FROM presence p WHERE p.comment_id = c.id AND p.end_capture IS NULL) AS present
-            FROM comment c JOIN comment_version v ON v.comment_id = c.id AND v.until_capture IS NULL
-            WHERE c.page_id = ?
+            SELECT comment_id, site_id, id, version, parent, author, kind, paragraphs
+            FROM comment_version WHERE page_id = ? AND until_capture IS NULL
             """, arguments: [pageID])
         while let row = try rows.next() {
-            current[row["site_id"]] = CurrentComment(
-                commentID: row["cid"], versionID: row["vid"], version: row["version"], parent: row["parent"],
-                author: row["author"], kind: row["kind"], paragraphs: row["paragraphs"], posted: row["posted"],
-                present: row["present"])
+            let commentID: Int64 = row[0]
+            current[row[1]] = CurrentComment(
+                commentID: commentID, versionID: row[2], version: row[3], parent: row[4], author: row[5], kind: row[6],
+                paragraphs: row[7], openInterval: open[commentID])
         }
 
         var seen = Set<String>()
         for (position, item) in extraction.thread.items.enumerated() {
             guard seen.insert(item.id).inserted else { continue }
-            let countable = item.kind == .comment || item.kind == .placeholder
-            let paragraphs = try Store.encodeParagraphs(item.paragraphs)
+            let countable = Store.isCountable(item.kind.rawValue)
+            if countable { changes.present += 1 }
+            let paragraphs = Paragraphs.encode(item.paragraphs)
             guard let existing = current[item.id] else {
                 try db.execute(sql: """
                     INSERT INTO comment (page_id, site_id, has_site_id, first_capture, first_position) VALUES (?, ?, ?, ?, ?)
                     """, arguments: [pageID, item.id, item.hasSiteID, number, position])
                 let commentID = db.lastInsertedRowID
-                try insertVersion(db, commentID: commentID, pageID: pageID, version: 1, number: number, position: position,
+                try insertVersion(db, commentID: commentID, pageID: pageID, version: 1, number: number,
                                   item: item, parent: item.parent, paragraphs: paragraphs)
                 try db.execute(sql: "INSERT INTO presence (comment_id, page_id, start_capture) VALUES (?, ?, ?)",
                                arguments: [commentID, pageID, number])
@@ -55,33 +75,32 @@ extension Store {
                                arguments: [existing.commentID, pageID, number])
                 if countable { changes.reappeared.append(item.id) }
             }
-            // A reply whose parent was removed is shown by many themes at top level with its depth kept:
-            // the markup lost the link, the reply did not move. Keep the parent we know.
             let parent = item.parent ?? (item.depth > 0 ? existing.parent : nil)
             let textChanged = paragraphs != existing.paragraphs || item.author != existing.author
                 || item.kind.rawValue != existing.kind
-            if textChanged || parent != existing.parent || item.posted != existing.posted {
-                try db.execute(sql: "UPDATE comment_version SET until_capture = ? WHERE id = ?",
-                               arguments: [number, existing.versionID])
+            if textChanged || parent != existing.parent {
+                // The old version was last seen at the previous complete capture if it was present until now;
+                // if it was gone, its last sighting was recorded when it disappeared.
+                try db.execute(sql: """
+                    UPDATE comment_version SET until_capture = ?, last_seen_capture = coalesce(last_seen_capture, ?)
+                    WHERE id = ?
+                    """, arguments: [number, previousComplete, existing.versionID])
                 try insertVersion(db, commentID: existing.commentID, pageID: pageID, version: existing.version + 1,
-                                  number: number, position: position, item: item, parent: parent, paragraphs: paragraphs)
+                                  number: number, item: item, parent: parent, paragraphs: paragraphs)
                 if textChanged && countable && existing.present { changes.edited.append(item.id) }
+            } else if !existing.present {
+                try db.execute(sql: "UPDATE comment_version SET last_seen_capture = NULL WHERE id = ?",
+                               arguments: [existing.versionID])
             }
         }
 
         // Present before, missing now: gone, as of this complete capture.
         for (id, c) in current where c.present && !seen.contains(id) {
-            try db.execute(sql: "UPDATE presence SET end_capture = ? WHERE comment_id = ? AND end_capture IS NULL",
-                           arguments: [number, c.commentID])
-            if c.kind == Comment.Kind.comment.rawValue || c.kind == Comment.Kind.placeholder.rawValue {
-                changes.disappeared.append(id)
-            }
+            try db.execute(sql: "UPDATE presence SET end_capture = ? WHERE rowid = ?", arguments: [number, c.openInterval])
+            try db.execute(sql: "UPDATE comment_version SET last_seen_capture = ? WHERE id = ?",
+                           arguments: [previousComplete, c.versionID])
+            if Store.isCountable(c.kind) { changes.disappeared.append(id) }
         }
-        try db.execute(sql: """
-            UPDATE comment_version SET last_seen_capture = ?
-            WHERE page_id = ? AND until_capture IS NULL AND last_seen_capture < ?
-              AND comment_id IN (SELECT comment_id FROM presence WHERE page_id = ? AND end_capture IS NULL)
-            """, arguments: [number, pageID, number, pageID])
         changes.articleChanged = try applyArticle(db, pageID: pageID, number: number, article: extraction.article)
         changes.appeared.sort(by: Store.idOrder)
         changes.disappeared.sort(by: Store.idOrder)
@@ -90,13 +109,18 @@ extension Store {
         return changes
     }
 
-    func insertVersion(_ db: Database, commentID: Int64, pageID: Int64, version: Int, number: Int, position: Int,
+    /// Comments and placeholders count as comments; pingbacks and trackbacks do not.
+    static func isCountable(_ kind: String) -> Bool {
+        kind == Comment.Kind.comment.rawValue || kind == Comment.Kind.placeholder.rawValue
+    }
+
+    func insertVersion(_ db: Database, commentID: Int64, pageID: Int64, version: Int, number: Int,
                        item: Comment, parent: String?, paragraphs: String) throws {
         try db.execute(sql: """
-            INSERT INTO comment_version (comment_id, page_id, version, first_capture, last_seen_capture, position,
-                parent, depth, author, author_url, posted, posted_text, kind, paragraphs, permalink)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [commentID, pageID, version, number, number, position, parent, item.depth, item.author,
+            INSERT INTO comment_version (comment_id, page_id, site_id, has_site_id, version, first_capture, parent, author,
+                author_url, posted, posted_text, kind, paragraphs, permalink)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [commentID, pageID, item.id, item.hasSiteID, version, number, parent, item.author,
                              item.authorURL, item.posted, item.postedText, item.kind.rawValue, paragraphs, item.permalink])
     }
 
@@ -122,12 +146,33 @@ extension Store {
         default: return a < b
         }
     }
+}
 
-    static func encodeParagraphs(_ paragraphs: [String]) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: paragraphs, options: [.withoutEscapingSlashes]), as: UTF8.self)
+/// A comment's paragraphs in one text column, cheap to decode: an empty text for none; otherwise the byte
+/// U+001F (unit separator) before each paragraph; JSON (starting with "[") in the rare case a paragraph holds
+/// that byte. Split on bytes, not Characters: a combining mark after the separator must not fuse with it.
+enum Paragraphs {
+    static let separator: UInt8 = 0x1F
+
+    static func encode(_ paragraphs: [String]) -> String {
+        if paragraphs.contains(where: { $0.utf8.contains(separator) }) {
+            return (try? JSONText.encode(paragraphs)) ?? ""
+        }
+        var out = ""
+        for p in paragraphs {
+            out += "\u{1F}"
+            out += p
+        }
+        return out
     }
 
-    static func decodeParagraphs(_ text: String) -> [String] {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String] ?? []
+    static func decode(_ text: String) -> [String] {
+        let bytes = text.utf8
+        guard let first = bytes.first else { return [] }
+        if first == separator {
+            return bytes.dropFirst().split(separator: separator, omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
+        }
+        return JSONText.decode([String].self, text) ?? [text]
     }
 }

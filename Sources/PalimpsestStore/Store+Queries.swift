@@ -3,39 +3,54 @@ import GRDB
 import PalimpsestCore
 
 extension Store {
+    /// The columns `Store.info` reads, in its order.
+    static let infoColumns = "number, captured_at, http_status, outcome, complete, problems, declared_count, final_url"
+
+    static func info(_ row: Row) -> CaptureInfo {
+        CaptureInfo(number: row[0], capturedAt: Date(timeIntervalSince1970: row[1]), httpStatus: row[2],
+                    outcome: CaptureInfo.Outcome(rawValue: row[3]) ?? .failed, complete: row[4],
+                    problems: JSONText.decode([Problem].self, row[5]) ?? [], declaredCount: row[6], finalURL: row[7])
+    }
+
     /// The captures of a page, oldest first, with what each changed.
     public func history(url: String) throws -> [CaptureRecord] {
         try read { db in
             let pageID = try pageID(db, url: url)
-            return try Row.fetchAll(db, sql: "SELECT * FROM capture WHERE page_id = ? ORDER BY number", arguments: [pageID])
-                .map { CaptureRecord(info: Store.info($0), changes: JSONText.decode(CaptureChanges.self, $0["changes"]) ?? CaptureChanges()) }
+            return try Row.fetchAll(db, sql: """
+                SELECT \(Store.infoColumns), present, article_changed, appeared, disappeared, reappeared, edited
+                FROM capture WHERE page_id = ? ORDER BY number
+                """, arguments: [pageID]).map { row in
+                let changes = CaptureChanges(
+                    appeared: JSONText.decode([String].self, row[10]) ?? [],
+                    disappeared: JSONText.decode([String].self, row[11]) ?? [],
+                    reappeared: JSONText.decode([String].self, row[12]) ?? [],
+                    edited: JSONText.decode([String].self, row[13]) ?? [],
+                    articleChanged: row[9], present: row[8])
+                return CaptureRecord(info: Store.info(row), changes: changes)
+            }
         }
     }
 
-    static func info(_ row: Row) -> CaptureInfo {
-        CaptureInfo(number: row["number"], capturedAt: Date(timeIntervalSince1970: row["captured_at"]),
-                    httpStatus: row["http_status"],
-                    outcome: CaptureInfo.Outcome(rawValue: row["outcome"]) ?? .failed, complete: row["complete"],
-                    problems: JSONText.decode([Problem].self, row["problems"]) ?? [],
-                    declaredCount: row["declared_count"], finalURL: row["final_url"])
-    }
-
-    /// The capture a reference names: a number names that capture; a time names the last complete capture at
-    /// or before it.
+    /// The capture a reference names: a number names that capture (complete or not); a time names the last
+    /// complete capture at or before it; `.latestComplete` the last complete capture.
     public func resolve(url: String, _ ref: CaptureRef) throws -> CaptureInfo {
         try read { db in
             let pageID = try pageID(db, url: url)
             let row: Row?
             switch ref {
             case .number(let n):
-                row = try Row.fetchOne(db, sql: "SELECT * FROM capture WHERE page_id = ? AND number = ?", arguments: [pageID, n])
+                row = try Row.fetchOne(db, sql: "SELECT \(Store.infoColumns) FROM capture WHERE page_id = ? AND number = ?",
+                                       arguments: [pageID, n])
             case .time(let t):
+                // Half a millisecond of slack: a time printed by history (milliseconds) names its capture.
                 row = try Row.fetchOne(db, sql: """
-                    SELECT * FROM capture WHERE page_id = ? AND complete AND captured_at <= ? ORDER BY captured_at DESC, number DESC LIMIT 1
+                    SELECT \(Store.infoColumns) FROM capture WHERE page_id = ? AND complete AND captured_at <= ?
+                    ORDER BY captured_at DESC, number DESC LIMIT 1
                     """, arguments: [pageID, t.timeIntervalSince1970 + 0.0005])
             case .latestComplete:
-                row = try Row.fetchOne(db, sql: "SELECT * FROM capture WHERE page_id = ? AND complete ORDER BY number DESC LIMIT 1",
-                                       arguments: [pageID])
+                row = try Row.fetchOne(db, sql: """
+                    SELECT \(Store.infoColumns) FROM capture WHERE page_id = ? AND complete ORDER BY number DESC LIMIT 1
+                    """, arguments: [pageID])
             }
             guard let row else {
                 if case .latestComplete = ref {
@@ -50,8 +65,9 @@ extension Store {
     /// The last two complete captures, older first: what `diff` compares by default.
     public func lastTwoComplete(url: String) throws -> (CaptureInfo, CaptureInfo) {
         let rows = try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM capture WHERE page_id = ? AND complete ORDER BY number DESC LIMIT 2",
-                             arguments: [try pageID(db, url: url)])
+            try Row.fetchAll(db, sql: """
+                SELECT \(Store.infoColumns) FROM capture WHERE page_id = ? AND complete ORDER BY number DESC LIMIT 2
+                """, arguments: [try pageID(db, url: url)])
         }
         guard rows.count == 2 else {
             throw StoreError.noCompleteCapture(url: url, detail: "a diff needs two complete captures; there are \(rows.count)")
@@ -59,131 +75,191 @@ extension Store {
         return (Store.info(rows[1]), Store.info(rows[0]))
     }
 
-    /// ETag and Last-Modified of the last 200 response, for a conditional request.
+    /// ETag and Last-Modified of the main response of the last complete capture, for a conditional request
+    /// (nil, nil for a page never captured complete). Not of an incomplete one: a 304 answered to a truncated
+    /// capture's validators would keep the page from ever being captured whole.
     public func validators(url: String) throws -> (etag: String?, lastModified: String?) {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT r.etag, r.last_modified FROM response r JOIN capture c ON c.id = r.capture_id JOIN page p ON p.id = c.page_id
-                WHERE p.url = ? AND r.ordinal = 0 AND r.status = 200 ORDER BY c.number DESC LIMIT 1
+        let reader = try BlobReader()
+        return try read { db in
+            guard let meta = try Int64.fetchOne(db, sql: """
+                SELECT r.meta FROM response r JOIN capture c ON c.id = r.capture_id JOIN page p ON p.id = c.page_id
+                WHERE p.url = ? AND c.complete AND r.ordinal = 0 ORDER BY c.number DESC LIMIT 1
                 """, arguments: [url])
             else { return (nil, nil) }
-            return (row["etag"], row["last_modified"])
+            let headers = try JSONDecoder().decode(ResponseMeta.self, from: reader.load(db, meta)).headers
+            return (headers.value(of: "ETag"), headers.value(of: "Last-Modified"))
         }
     }
 
     /// The page as it stood at capture `number`: the article version then, and the comments present then in
-    /// thread order (replies under their parents). With `includeRemoved`, comments gone by then are included,
-    /// marked with the capture where they disappeared.
+    /// thread order (replies under their parents, siblings in the order first seen). With `includeRemoved`,
+    /// comments gone by then are included too (`present == false`, `disappearedAt` set). A present comment
+    /// whose parent the store knew by then and is not present is marked `orphan`.
     public func snapshot(url: String, at number: Int, includeRemoved: Bool) throws -> Snapshot {
-        try read { db in
-            let pageID = try pageID(db, url: url)
-            guard let captureRow = try Row.fetchOne(db, sql: "SELECT * FROM capture WHERE page_id = ? AND number = ?",
-                                                    arguments: [pageID, number])
-            else { throw StoreError.noSuchCapture(url: url, ref: CaptureRef.number(number).description) }
-            let info = Store.info(captureRow)
-            let articleText = try String.fetchOne(db, sql: """
-                SELECT data FROM article_version WHERE page_id = ? AND first_capture <= ? ORDER BY first_capture DESC LIMIT 1
-                """, arguments: [pageID, number])
-            let article = JSONText.decode(Article.self, articleText) ?? Article()
+        try snapshots(url: url, at: [number], includeRemoved: includeRemoved)[0]
+    }
 
-            // Presence at `number`, per comment.
+    /// The snapshots at several captures, from one pass over the page's data: the two sides of a diff cost
+    /// about what one snapshot costs. In the order asked.
+    ///
+    /// Two indexed range reads (presence intervals, and comment versions valid at one of the captures),
+    /// assembled in memory.
+    public func snapshots(url: String, at numbers: [Int], includeRemoved: Bool) throws -> [Snapshot] {
+        guard let lo = numbers.min(), let hi = numbers.max() else { return [] }
+        return try read { db in
+            let pageID = try pageID(db, url: url)
+            var infos: [CaptureInfo] = []
+            var articles: [Article] = []
+            for number in numbers {
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT \(Store.infoColumns) FROM capture WHERE page_id = ? AND number = ?
+                    """, arguments: [pageID, number])
+                else { throw StoreError.noSuchCapture(url: url, ref: CaptureRef.number(number).description) }
+                infos.append(Store.info(row))
+                let text = try String.fetchOne(db, sql: """
+                    SELECT data FROM article_version WHERE page_id = ? AND first_capture <= ?
+                    ORDER BY first_capture DESC LIMIT 1
+                    """, arguments: [pageID, number])
+                articles.append(JSONText.decode(Article.self, text) ?? Article())
+            }
+
+            // Presence at each capture, per comment.
             struct Life {
                 var present = false
                 var appearedAt = Int.max
-                var lastEnd: Int?
+                var lastEnd = 0
             }
-            var lives: [Int64: Life] = [:]
+            var lives: [Int64: [Life]] = [:]
+            lives.reserveCapacity(1 << 12)
             let presence = try Row.fetchCursor(db, sql: """
                 SELECT comment_id, start_capture, end_capture FROM presence WHERE page_id = ? AND start_capture <= ?
-                """, arguments: [pageID, number])
+                """, arguments: [pageID, hi])
             while let row = try presence.next() {
                 let id: Int64 = row[0]
                 let start: Int = row[1]
                 let end: Int? = row[2]
-                var life = lives[id] ?? Life()
-                life.appearedAt = min(life.appearedAt, start)
-                if let end, end <= number {
-                    life.lastEnd = max(life.lastEnd ?? 0, end)
-                } else {
-                    life.present = true
+                var life = lives[id] ?? Array(repeating: Life(), count: numbers.count)
+                for (k, n) in numbers.enumerated() where start <= n {
+                    life[k].appearedAt = min(life[k].appearedAt, start)
+                    if let end, end <= n {
+                        life[k].lastEnd = max(life[k].lastEnd, end)
+                    } else {
+                        life[k].present = true
+                    }
                 }
                 lives[id] = life
             }
-            let endCaptures = Set(lives.values.compactMap(\.lastEnd))
-            var endInfo: [Int: CaptureInfo] = [:]
-            for n in endCaptures {
-                if let row = try Row.fetchOne(db, sql: "SELECT * FROM capture WHERE page_id = ? AND number = ?", arguments: [pageID, n]) {
-                    endInfo[n] = Store.info(row)
+
+            // The versions valid at one of the captures.
+            var nodes: [[ThreadOrder.Node]] = Array(repeating: [], count: numbers.count)
+            let versions = try Row.fetchCursor(db, sql: """
+                SELECT comment_id, first_capture, until_capture, site_id, has_site_id, parent, author, author_url,
+                       posted, posted_text, kind, paragraphs, permalink
+                FROM comment_version
+                WHERE page_id = ? AND first_capture <= ? AND (until_capture IS NULL OR until_capture > ?)
+                """, arguments: [pageID, hi, lo])
+            while let row = try versions.next() {
+                let commentID: Int64 = row[0]
+                guard let life = lives[commentID] else { continue }
+                let first: Int = row[1]
+                let until: Int? = row[2]
+                var comment: Comment?
+                for (k, n) in numbers.enumerated() where first <= n && until.map({ $0 > n }) != false {
+                    let l = life[k]
+                    guard l.appearedAt <= n, l.present || includeRemoved else { continue }
+                    if comment == nil {
+                        comment = Comment(
+                            id: row[3], hasSiteID: row[4], parent: row[5], depth: 0, author: row[6], authorURL: row[7],
+                            posted: row[8], postedText: row[9], paragraphs: Paragraphs.decode(row[11]),
+                            permalink: row[12], kind: Comment.Kind(rawValue: row[10]) ?? .comment)
+                    }
+                    nodes[k].append(ThreadOrder.Node(
+                        state: CommentState(comment: comment!, present: l.present, appearedAt: l.appearedAt),
+                        disappearedAt: l.present ? nil : l.lastEnd, order: commentID))
                 }
             }
 
-            // The version of each comment valid at `number`.
-            var nodes: [ThreadOrder.Node] = []
-            let versions = try Row.fetchCursor(db, sql: """
-                SELECT v.comment_id, v.parent, v.author, v.author_url, v.posted, v.posted_text, v.kind, v.paragraphs,
-                       v.permalink, c.site_id, c.has_site_id, c.first_capture, c.first_position
-                FROM comment_version v JOIN comment c ON c.id = v.comment_id
-                WHERE v.page_id = ? AND v.first_capture <= ? AND (v.until_capture IS NULL OR v.until_capture > ?)
-                """, arguments: [pageID, number, number])
-            while let row = try versions.next() {
-                let commentID: Int64 = row["comment_id"]
-                guard let life = lives[commentID], life.present || includeRemoved else { continue }
-                let comment = Comment(
-                    id: row["site_id"], hasSiteID: row["has_site_id"], parent: row["parent"], depth: 0,
-                    author: row["author"], authorURL: row["author_url"], posted: row["posted"],
-                    postedText: row["posted_text"], paragraphs: Store.decodeParagraphs(row["paragraphs"]),
-                    permalink: row["permalink"], kind: Comment.Kind(rawValue: row["kind"]) ?? .comment)
-                let state = CommentState(comment: comment, present: life.present, appearedAt: life.appearedAt,
-                                         disappearedAt: life.present ? nil : life.lastEnd.flatMap { endInfo[$0] })
-                nodes.append(ThreadOrder.Node(state: state, firstCapture: row["first_capture"], firstPosition: row["first_position"]))
-            }
-            let presentIDs = Set(nodes.filter(\.state.present).map(\.state.comment.id))
-            let knownIDs = try Set(String.fetchAll(db, sql: "SELECT site_id FROM comment WHERE page_id = ?", arguments: [pageID]))
-            for i in nodes.indices {
-                if nodes[i].state.present, let p = nodes[i].state.comment.parent, knownIDs.contains(p), !presentIDs.contains(p) {
-                    nodes[i].state.orphan = true
+            // When the removed ones disappeared.
+            let ends = Set(nodes.joined().compactMap(\.disappearedAt))
+            var endInfo: [Int: CaptureInfo] = [:]
+            if !ends.isEmpty {
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT \(Store.infoColumns) FROM capture WHERE page_id = ? AND complete AND number <= ?
+                    """, arguments: [pageID, hi])
+                while let row = try rows.next() {
+                    let n: Int = row[0]
+                    if ends.contains(n) { endInfo[n] = Store.info(row) }
                 }
             }
-            return Snapshot(url: url, capture: info, article: article, comments: ThreadOrder.arrange(nodes))
+
+            var out: [Snapshot] = []
+            for (k, number) in numbers.enumerated() {
+                // Orphans: a present comment whose parent is not present but was known by then.
+                var presentIDs = Set<String>()
+                presentIDs.reserveCapacity(nodes[k].count)
+                for node in nodes[k] where node.state.present { presentIDs.insert(node.state.comment.id) }
+                var missingParents = Set<String>()
+                for node in nodes[k] where node.state.present {
+                    if let p = node.state.comment.parent, !presentIDs.contains(p) { missingParents.insert(p) }
+                }
+                var knownMissing = Set<String>()
+                for parent in missingParents where try Bool.fetchOne(db, sql: """
+                    SELECT 1 FROM comment WHERE page_id = ? AND site_id = ? AND first_capture <= ?
+                    """, arguments: [pageID, parent, number]) == true {
+                    knownMissing.insert(parent)
+                }
+                for i in nodes[k].indices {
+                    if let end = nodes[k][i].disappearedAt { nodes[k][i].state.disappearedAt = endInfo[end] }
+                    if nodes[k][i].state.present, let p = nodes[k][i].state.comment.parent, knownMissing.contains(p) {
+                        nodes[k][i].state.orphan = true
+                    }
+                }
+                out.append(Snapshot(url: url, capture: infos[k], article: articles[k], comments: ThreadOrder.arrange(nodes[k])))
+            }
+            return out
         }
     }
 }
 
-/// Thread order: each comment under its parent, siblings in the order they were first seen; depth set from
-/// the tree. A comment whose parent is not in the list stands at top level.
+/// Thread order: each comment under its parent, siblings in the order they were first seen (comment ids
+/// follow it); depth set from the tree. A comment whose parent is not in the list stands at top level.
 enum ThreadOrder {
     struct Node {
         var state: CommentState
-        var firstCapture: Int
-        var firstPosition: Int
+        var disappearedAt: Int?
+        /// The comment's row id: the order it was first seen in.
+        var order: Int64
     }
 
     static func arrange(_ nodes: [Node]) -> [CommentState] {
-        let sorted = nodes.sorted { ($0.firstCapture, $0.firstPosition) < ($1.firstCapture, $1.firstPosition) }
-        let ids = Set(sorted.map(\.state.comment.id))
-        var children: [String: [Node]] = [:]
-        var roots: [Node] = []
-        for n in sorted {
-            if let p = n.state.comment.parent, p != n.state.comment.id, ids.contains(p) {
-                children[p, default: []].append(n)
+        let sorted = nodes.indices.sorted { nodes[$0].order < nodes[$1].order }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(sorted.count)
+        for i in sorted { index[nodes[i].state.comment.id] = i }
+        var children: [[Int]] = Array(repeating: [], count: nodes.count)
+        var roots: [Int] = []
+        for i in sorted {
+            if let p = nodes[i].state.comment.parent, let pi = index[p], pi != i {
+                children[pi].append(i)
             } else {
-                roots.append(n)
+                roots.append(i)
             }
         }
         var out: [CommentState] = []
-        out.reserveCapacity(sorted.count)
-        var visited = Set<String>()
-        var stack: [(Node, Int)] = roots.reversed().map { ($0, 0) }
-        while let (node, depth) = stack.popLast() {
-            guard visited.insert(node.state.comment.id).inserted else { continue }
-            var s = node.state
+        out.reserveCapacity(nodes.count)
+        var visited = [Bool](repeating: false, count: nodes.count)
+        var stack: [(Int, Int)] = roots.reversed().map { ($0, 0) }
+        while let (i, depth) = stack.popLast() {
+            guard !visited[i] else { continue }
+            visited[i] = true
+            var s = nodes[i].state
             s.comment.depth = depth
             out.append(s)
-            for child in (children[s.comment.id] ?? []).reversed() { stack.append((child, depth + 1)) }
+            for child in children[i].reversed() { stack.append((child, depth + 1)) }
         }
         // Parent cycles (never from a sane page): whatever was not reached, at top level.
-        for n in sorted where !visited.contains(n.state.comment.id) {
-            var s = n.state
+        for i in sorted where !visited[i] {
+            var s = nodes[i].state
             s.comment.depth = 0
             out.append(s)
         }

@@ -3,11 +3,12 @@ import GRDB
 import PalimpsestCore
 
 extension Store {
-    /// Records one capture in one transaction and applies it to the lifecycle. Only a complete capture can
-    /// make a comment appear, change or disappear, or start an article version; any other capture (failed,
-    /// 304, 404/410, 5xx, incomplete) is recorded with its status and reasons and changes nothing.
+    /// Records one capture in one transaction and applies it to the lifecycle, then returns it with what it
+    /// changed. Only a complete capture can make a comment appear, change or disappear, or start an article
+    /// version; any other capture (failed, 304, 404/410, 5xx, incomplete) is recorded with its status, raw
+    /// bytes and reasons and changes nothing (its `present` is carried over).
     public func record(_ input: CaptureInput) throws -> CaptureRecord {
-        let zstd = try Zstd()
+        let reader = try BlobReader()
         return try write { db in
             let pageID = try ensurePage(db, url: input.url, canonical: input.extraction?.article.canonicalURL,
                                         at: input.capturedAt)
@@ -19,24 +20,26 @@ extension Store {
             let complete = outcome == .fetched && problems.allowsComplete
             let main = input.responses.first
             try db.execute(sql: """
-                INSERT INTO capture (page_id, number, captured_at, outcome, http_status, complete, problems,
-                    capture_problems, declared_count, final_url, extractor_version, duration, changes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}')
+                INSERT INTO capture (page_id, number, captured_at, outcome, http_status, final_url, complete, problems,
+                    capture_problems, declared_count, extractor_version, duration)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [pageID, number, input.capturedAt.timeIntervalSince1970, outcome.rawValue, main?.status,
-                                 complete, try JSONText.encode(problems), try JSONText.encode(captureProblems),
-                                 input.extraction?.thread.declaredCount, main?.finalURL,
+                                 main?.finalURL, complete, try JSONText.encodeList(problems),
+                                 try JSONText.encodeList(captureProblems), input.extraction?.thread.declaredCount,
                                  PalimpsestVersion.extractor, input.duration])
             let captureID = db.lastInsertedRowID
             for (ordinal, response) in input.responses.enumerated() {
-                try storeResponse(db, response, captureID: captureID, pageID: pageID, ordinal: ordinal, zstd: zstd)
+                try storeResponse(db, response, captureID: captureID, pageID: pageID, ordinal: ordinal, reader: reader)
             }
             var changes = CaptureChanges()
             if complete, let extraction = input.extraction {
                 changes = try applyLifecycle(db, pageID: pageID, number: number, extraction: extraction)
+            } else {
+                changes.present = try Int.fetchOne(db, sql: """
+                    SELECT present FROM capture WHERE page_id = ? AND number < ? ORDER BY number DESC LIMIT 1
+                    """, arguments: [pageID, number]) ?? 0
             }
-            changes.present = try presentCount(db, pageID: pageID)
-            try db.execute(sql: "UPDATE capture SET changes = ? WHERE id = ?",
-                           arguments: [try JSONText.encode(changes), captureID])
+            try saveChanges(db, changes, captureID: captureID)
             let info = CaptureInfo(number: number, capturedAt: input.capturedAt, httpStatus: main?.status, outcome: outcome,
                                    complete: complete, problems: problems,
                                    declaredCount: input.extraction?.thread.declaredCount, finalURL: main?.finalURL)
@@ -44,12 +47,14 @@ extension Store {
         }
     }
 
-    /// What a capture is: fetched (and extracted), unchanged (304), gone (404/410) or failed.
+    /// What a capture is: fetched (and extracted), unchanged (304), gone (404/410) or failed. Adds the problem
+    /// that says why to a gone or failed one.
     static func outcome(of input: CaptureInput, problems: inout [Problem]) -> CaptureInfo.Outcome {
         if let failure = input.failure {
-            var message = failure.message
+            var message = "\(failure.url): \(failure.message)"
             if let code = failure.curlCode { message += " (curl error \(code))" }
-            problems.append(Problem("fetch-failed", "\(failure.url): \(message)"))
+            if let status = failure.status { message += " (HTTP \(status))" }
+            problems.append(Problem("fetch-failed", message))
             return .failed
         }
         guard let main = input.responses.first else {
@@ -69,14 +74,15 @@ extension Store {
             }
             return .fetched
         default:
-            problems.append(Problem("http-status", "HTTP \(main.status)"))
+            problems.append(Problem("http-status", "\(main.finalURL): HTTP \(main.status)"))
             return .failed
         }
     }
 
     func ensurePage(_ db: Database, url: String, canonical: String?, at date: Date) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM page WHERE url = ?", arguments: [url]) {
-            if let canonical {
+        if let row = try Row.fetchOne(db, sql: "SELECT id, canonical_url FROM page WHERE url = ?", arguments: [url]) {
+            let id: Int64 = row[0]
+            if let canonical, canonical != row[1] as String? {
                 try db.execute(sql: "UPDATE page SET canonical_url = ? WHERE id = ?", arguments: [canonical, id])
             }
             return id
@@ -86,28 +92,60 @@ extension Store {
         return db.lastInsertedRowID
     }
 
-    func storeResponse(_ db: Database, _ r: HTTPResponse, captureID: Int64, pageID: Int64, ordinal: Int, zstd: Zstd) throws {
-        let previous = try String.fetchOne(db, sql: """
-            SELECT response.body_sha256 FROM response JOIN capture ON capture.id = response.capture_id
-            WHERE capture.page_id = ? AND response.ordinal = ? AND capture.id <> ? AND length(response.body_sha256) > 0
-            ORDER BY capture.number DESC LIMIT 1
+    /// Stores a response: its body and its metadata as blobs, each a delta against the page's previous one of
+    /// the same ordinal where that is smaller.
+    func storeResponse(_ db: Database, _ r: HTTPResponse, captureID: Int64, pageID: Int64, ordinal: Int,
+                       reader: BlobReader) throws {
+        let previous = try Row.fetchOne(db, sql: """
+            SELECT r.body, r.meta FROM response r JOIN capture c ON c.id = r.capture_id
+            WHERE c.page_id = ? AND r.ordinal = ? AND c.id <> ? AND r.status BETWEEN 200 AND 299
+            ORDER BY c.number DESC LIMIT 1
             """, arguments: [pageID, ordinal, captureID])
-        let hash = try storeBody(db, r.body, previous: previous, zstd: zstd)
-        try db.execute(sql: """
-            INSERT INTO response (capture_id, ordinal, requested_url, final_url, status, status_line, headers,
-                request_headers, redirects, etag, last_modified, charset, timings, body_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [captureID, ordinal, r.requestedURL, r.finalURL, r.status, r.statusLine,
-                             try JSONText.encode(r.headers), try JSONText.encode(r.requestHeaders),
-                             try JSONText.encode(r.redirects), r.etag, r.lastModified, r.charset,
-                             try JSONText.encode(r.timings), hash])
+        let body = try Blobs.store(db, r.body, base: previous?[0], reader: reader)
+        let meta = try Blobs.store(db, try ResponseMeta(r).encoded(), base: previous?[1], reader: reader)
+        try db.execute(sql: "INSERT INTO response (capture_id, ordinal, status, body, meta) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [captureID, ordinal, r.status, body, meta])
     }
 
-    func presentCount(_ db: Database, pageID: Int64) throws -> Int {
-        try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM presence p JOIN comment_version v ON v.comment_id = p.comment_id AND v.until_capture IS NULL
-            WHERE p.page_id = ? AND p.end_capture IS NULL AND v.kind IN ('comment', 'placeholder')
-            """, arguments: [pageID]) ?? 0
+    func saveChanges(_ db: Database, _ c: CaptureChanges, captureID: Int64) throws {
+        try db.execute(sql: """
+            UPDATE capture SET present = ?, article_changed = ?, appeared = ?, disappeared = ?, reappeared = ?, edited = ?
+            WHERE id = ?
+            """, arguments: [c.present, c.articleChanged, try JSONText.encodeList(c.appeared),
+                             try JSONText.encodeList(c.disappeared), try JSONText.encodeList(c.reappeared),
+                             try JSONText.encodeList(c.edited), captureID])
+    }
+}
+
+/// What a stored response keeps besides its status and body, as one JSON blob (compressed against the
+/// previous response's, so that a repeated header block costs a few bytes).
+struct ResponseMeta: Codable {
+    var requestedURL: String
+    var finalURL: String
+    var redirects: [Redirect]?
+    var statusLine: String
+    var headers: [HTTPHeader]
+    var requestHeaders: [HTTPHeader]?
+    var charset: String
+    var timings: Timings
+
+    init(_ r: HTTPResponse) {
+        requestedURL = r.requestedURL
+        finalURL = r.finalURL
+        redirects = r.redirects.isEmpty ? nil : r.redirects
+        statusLine = r.statusLine
+        headers = r.headers
+        requestHeaders = r.requestHeaders.isEmpty ? nil : r.requestHeaders
+        charset = r.charset
+        timings = r.timings
+    }
+
+    func encoded() throws -> Data { Data(try JSONText.encode(self).utf8) }
+
+    func response(status: Int, body: Data) -> HTTPResponse {
+        HTTPResponse(requestedURL: requestedURL, finalURL: finalURL, redirects: redirects ?? [], status: status,
+                     statusLine: statusLine, headers: headers, body: body, text: "", charset: charset,
+                     charsetSource: "stored", timings: timings, requestHeaders: requestHeaders ?? [])
     }
 }
 
@@ -117,6 +155,11 @@ enum JSONText {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try e.encode(value), as: UTF8.self)
+    }
+
+    /// A list as JSON, or NULL when it is empty.
+    static func encodeList<T: Encodable>(_ list: [T]) throws -> String? {
+        list.isEmpty ? nil : try encode(list)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {

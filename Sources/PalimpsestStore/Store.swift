@@ -9,49 +9,64 @@ import PalimpsestCore
 /// waits. A capture is recorded in one transaction: a crash leaves the store with the whole capture or
 /// without it.
 public final class Store: Sendable {
+    /// The store file.
     public let path: String
     let pool: DatabasePool
 
-    /// Opens the store at `path`, creating the file (and its folder) if missing. A file that is not a store,
-    /// or a store written by a newer version, is refused and left unchanged.
-    public init(path: String) throws {
-        self.path = path
+    /// Opens the store at `path`, creating the file (and its folder) if missing, and brings its schema up to
+    /// date. A file that is not a store, or a store written by a newer version, is refused and left unchanged.
+    public convenience init(path: String) throws {
         let fm = FileManager.default
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty && !fm.fileExists(atPath: folder) {
             do {
                 try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                throw StoreError.database(path: path, sql: nil, message: "cannot create the folder: \(error.localizedDescription)")
+                throw StoreError.database(path: path, sql: nil, message: "cannot create the folder \(folder): \(error.localizedDescription)")
             }
         }
         // Two processes creating or upgrading one store at once would race on the migrations.
         let lock = OpenLock(path: path + "-lock")
         defer { lock.release() }
         if fm.fileExists(atPath: path) { try Store.checkIsStore(path) }
+        try self.init(checkedPath: path, migrate: true)
+    }
+
+    /// Opens an existing store, for reading: fails clearly when there is no file at `path`, when it is not a
+    /// store, or when a newer version wrote it. Writes nothing unless the store needs a schema upgrade.
+    public static func openExisting(path: String) throws -> Store {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.notAStore(path: path, why: "there is no file there")
+        }
+        try checkIsStore(path)
+        let store = try Store(checkedPath: path, migrate: false)
+        // A reader does not wait for a writer's lock unless the store needs upgrading (an older version wrote it).
+        if try !store.read({ db in try Schema.migrator.hasCompletedMigrations(db) }) {
+            let lock = OpenLock(path: path + "-lock")
+            defer { lock.release() }
+            do { try Schema.migrator.migrate(store.pool) } catch { throw StoreError.wrap(error, path: path) }
+        }
+        return store
+    }
+
+    private init(checkedPath path: String, migrate: Bool) throws {
+        self.path = path
         do {
             var config = Configuration()
+            // A second writer (a scheduled run beside a manual capture) waits rather than fails.
             config.busyMode = .timeout(30)
             config.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             pool = try DatabasePool(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
+            if migrate { try Schema.migrator.migrate(pool) }
         } catch {
             throw StoreError.wrap(error, path: path)
         }
     }
 
-    /// Opens an existing store; fails clearly when there is none at `path`.
-    public static func openExisting(path: String) throws -> Store {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError.notAStore(path: path, why: "there is no file there")
-        }
-        return try Store(path: path)
-    }
-
     /// Refuses a file that is not a SQLite database, a database of another application, or a store written by a
-    /// newer version, without writing to it.
+    /// newer version, opening it read-only: such a file is left byte for byte as it was.
     static func checkIsStore(_ path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.notAStore(path: path, why: "it cannot be read")
@@ -67,19 +82,23 @@ public final class Store: Sendable {
             config.readonly = true
             config.busyMode = .timeout(30)  // another process may be creating or writing the store
             let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
             try queue.read { db in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                // Tables other than GRDB's migration log: a store being created by another process has
-                // only that one until its first migration commits.
+                // Tables other than GRDB's migration log: a store being created by another process has only
+                // that one until its first migration commits.
                 let tables = try Int.fetchOne(db, sql: """
                     SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT IN ('grdb_migrations', 'sqlite_sequence')
                     """) ?? 0
                 if appID != Schema.applicationID && tables > 0 {
                     throw StoreError.notAStore(path: path, why: "it is a SQLite database of another application")
                 }
-                if try Schema.migrator.hasBeenSuperseded(db) { throw StoreError.newerVersion(path: path) }
+                if try Schema.migrator.hasBeenSuperseded(db) {
+                    let known = Set(Schema.migrator.migrations)
+                    let found = try Schema.migrator.appliedIdentifiers(db).subtracting(known).sorted().last ?? "?"
+                    throw StoreError.newerVersion(path: path, found: found, supported: Schema.latestMigration)
+                }
             }
-            try queue.close()
         } catch let e as StoreError {
             throw e
         } catch {
@@ -104,11 +123,16 @@ public final class Store: Sendable {
     public func pages() throws -> [PageSummary] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT page.url, count(capture.id) AS n, max(capture.captured_at) AS last
+                SELECT page.url, count(capture.id), max(capture.captured_at), count(CASE WHEN capture.complete THEN 1 END),
+                       max(CASE WHEN capture.complete THEN capture.captured_at END),
+                       (SELECT present FROM capture c WHERE c.page_id = page.id ORDER BY c.number DESC LIMIT 1)
                 FROM page LEFT JOIN capture ON capture.page_id = page.id GROUP BY page.id ORDER BY page.url
                 """).map { row in
-                PageSummary(url: row["url"], captures: row["n"],
-                            lastCapturedAt: (row["last"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                PageSummary(url: row[0], captures: row[1],
+                            lastCapturedAt: (row[2] as Double?).map(Date.init(timeIntervalSince1970:)),
+                            completeCaptures: row[3],
+                            lastCompleteAt: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)),
+                            present: row[5] ?? 0)
             }
         }
     }
@@ -122,11 +146,10 @@ public final class Store: Sendable {
 }
 
 /// An advisory lock (flock) held while a store is opened and migrated, so that concurrent processes take
-/// turns. Released when opening is done; readers and writers then share the file through SQLite's own locks.
+/// turns. Best effort: where no lock file can be made (a read-only folder), opening goes on without it.
 final class OpenLock {
     private var fd: Int32
 
-    /// Best effort: where no lock file can be made (a read-only folder), opening goes on without it.
     init(path: String) {
         fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         if fd >= 0 {

@@ -3,20 +3,28 @@ import GRDB
 
 /// What went wrong with the store, in one clear line.
 public enum StoreError: Error, CustomStringConvertible, Sendable {
+    /// The file is missing, not a SQLite database, or a database of another application (left unchanged).
     case notAStore(path: String, why: String)
-    case newerVersion(path: String)
+    /// `found`: the newest migration applied to the file; `supported`: the newest this build knows.
+    case newerVersion(path: String, found: String, supported: String)
+    /// The page was never captured into this store.
     case unknownPage(url: String)
+    /// No capture matches the reference (`ref` describes it).
     case noSuchCapture(url: String, ref: String)
+    /// The question needs complete captures the page does not have.
     case noCompleteCapture(url: String, detail: String)
+    /// SQLite failed: the statement (when known) and SQLite's message.
     case database(path: String, sql: String?, message: String)
+    /// A stored blob cannot be restored (damaged store, missing base, zstd error).
     case codec(String)
 
     public var description: String {
         switch self {
         case .notAStore(let path, let why):
             return "\(path) is not a Palimpsest store (\(why)); it was left unchanged"
-        case .newerVersion(let path):
-            return "\(path) was written by a newer version of Palimpsest; upgrade to read it (it was left unchanged)"
+        case .newerVersion(let path, let found, let supported):
+            return "\(path) was written by a newer version of Palimpsest (schema \(found); this version knows up to "
+                + "\(supported)); upgrade to read it (it was left unchanged)"
         case .unknownPage(let url):
             return "\(url) has never been captured in this store"
         case .noSuchCapture(let url, let ref):

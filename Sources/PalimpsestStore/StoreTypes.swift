@@ -49,11 +49,13 @@ public struct CaptureRecord: Sendable, Hashable {
     public var changes: CaptureChanges
 }
 
-/// A stored response, its body restored byte for byte.
+/// A stored response, its body restored byte for byte (`response.text` is empty: decode `body` with its
+/// `charset` or Content-Type when text is needed).
 public struct StoredResponse: Sendable {
     public var captureNumber: Int
     public var ordinal: Int
     public var capturedAt: Date
+    /// SHA-256 of the body, lowercase hex.
     public var sha256: String
     public var response: HTTPResponse
 }
@@ -69,15 +71,24 @@ public struct CommentVersionRow: Sendable, Hashable {
     public var text: String
     public var firstSeenCapture: Int
     public var firstSeenAt: Date
+    /// The last complete capture that showed this version.
     public var lastSeenCapture: Int
     public var lastSeenAt: Date
     /// When the comment is gone: the first complete capture that lacked it (after this version).
     public var disappearedCapture: Int?
     public var disappearedAt: Date?
+    /// The latest version of a comment present now whose parent the store knows and is not present now.
+    public var orphan: Bool
 }
 
+/// A page of the store, for `palimpsest pages`.
 public struct PageSummary: Sendable, Hashable {
+    /// The page's URL as the user named it (its key).
     public var url: String
     public var captures: Int
     public var lastCapturedAt: Date?
+    public var completeCaptures: Int
+    public var lastCompleteAt: Date?
+    /// Comments present after the last capture.
+    public var present: Int
 }

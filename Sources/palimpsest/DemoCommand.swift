@@ -64,8 +64,8 @@ struct DemoCommand: AsyncParsableCommand {
         print("\n" + style.bold("$ palimpsest diff \(url)"))
         let diff = try storeCall { () -> ThreadDiff in
             let (a, b) = try store.lastTwoComplete(url: url)
-            return ThreadDiff(from: try store.snapshot(url: url, at: a.number, includeRemoved: false),
-                              to: try store.snapshot(url: url, at: b.number, includeRemoved: false))
+            let sides = try store.snapshots(url: url, at: [a.number, b.number], includeRemoved: false)
+            return ThreadDiff(from: sides[0], to: sides[1])
         }
         print(DiffText(renderer: renderer).render(url: url, diff: diff))
 

@@ -33,8 +33,8 @@ struct DiffCommand: AsyncParsableCommand {
             case (let f?, let t?):
                 (a, b) = (try store.resolve(url: url, f.ref), try store.resolve(url: url, t.ref))
             }
-            return ThreadDiff(from: try store.snapshot(url: url, at: a.number, includeRemoved: false),
-                              to: try store.snapshot(url: url, at: b.number, includeRemoved: false))
+            let sides = try store.snapshots(url: url, at: [a.number, b.number], includeRemoved: false)
+            return ThreadDiff(from: sides[0], to: sides[1])
         }
         if json {
             try printJSON(DiffJSON(url: url, diff: diff))

@@ -4,250 +4,184 @@ import Testing
 
 @testable import PalimpsestStore
 
-/// Builds captures by hand: a page with these comments (id → text, parent), complete or not.
-struct CaptureSequence {
-    let store: Store
-    let url = "https://news.example/2026/a/"
-    var hour = 0.0
-
-    init() throws {
-        store = try Store(path: temporaryPath())
-    }
-
-    static func comment(_ id: String, _ text: String, parent: String? = nil, depth: Int? = nil, author: String = "A") -> PalimpsestCore.Comment {
-        PalimpsestCore.Comment(id: id, parent: parent, depth: depth ?? (parent == nil ? 0 : 1), author: author, paragraphs: [text])
-    }
-
-    func response(_ status: Int = 200, body: String = "<html><body>page</body></html>") -> HTTPResponse {
-        HTTPResponse(requestedURL: url, finalURL: url, status: status, headers: [HTTPHeader("Content-Type", "text/html")],
-                     body: Data(body.utf8), text: body)
-    }
-
-    mutating func capture(_ comments: [PalimpsestCore.Comment], body: [String] = ["Body."], complete: Bool = true, status: Int = 200,
-                          raw: String? = nil) throws -> CaptureRecord {
-        hour += 1
-        let problems = complete ? [] : [Problem("truncated-document", "cut")]
-        let extraction = status == 200
-            ? Extraction(url: url, article: Article(title: "T", blocks: body.map { Block(.paragraph, $0) }),
-                         thread: CommentThread(items: comments, declaredCount: comments.count), problems: problems)
-            : nil
-        let text = raw ?? "<html><body>\(comments.map(\.text).joined())\(body.joined())</body></html>"
-        return try store.record(CaptureInput(url: url, capturedAt: Date(timeIntervalSince1970: 1_767_225_600 + hour * 3600),
-                                             responses: [response(status, body: text)], extraction: extraction))
-    }
-}
-
-func temporaryPath(_ name: String = "store.sqlite") -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("palimpsest-store-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent(name).path
-}
-
+/// The lifecycle rules on crafted sequences of captures.
 @Suite struct LifecycleTests {
-    typealias C = CaptureSequence
+    let c = Fixture.comment
 
-    @Test func appearEditDisappearReappear() throws {
-        var s = try CaptureSequence()
-        let a = try s.capture([C.comment("1", "first"), C.comment("2", "second")])
-        #expect(a.changes.appeared == ["1", "2"])
-        #expect(a.changes.articleChanged)
-        let b = try s.capture([C.comment("1", "first, edited"), C.comment("2", "second"), C.comment("3", "third")])
-        #expect(b.changes.appeared == ["3"])
-        #expect(b.changes.edited == ["1"])
-        #expect(!b.changes.articleChanged)
-        let c = try s.capture([C.comment("1", "first, edited"), C.comment("3", "third")])
-        #expect(c.changes.disappeared == ["2"])
-        #expect(c.changes.present == 2)
-        let d = try s.capture([C.comment("1", "first, edited"), C.comment("2", "second"), C.comment("3", "third")])
-        #expect(d.changes.reappeared == ["2"])
-        #expect(d.changes.appeared.isEmpty)
+    @Test func appearEditDisappearReappearAndOrphans() throws {
+        let path = Fixture.storePath()
+        defer { Fixture.remove(path) }
+        let store = try Store(path: path)
+        let a = c("1", "Top.", nil, "Ann", .comment)
+        let b = c("2", "Reply to one.", "1", "Bob", .comment)
+        let d = c("3", "Another.", nil, "Cy", .comment)
 
-        // The state at each capture.
-        let atB = try s.store.snapshot(url: s.url, at: 2, includeRemoved: false)
-        #expect(atB.comments.map(\.comment.id) == ["1", "2", "3"])
-        #expect(atB.comments.first?.comment.text == "first, edited")
-        let atA = try s.store.snapshot(url: s.url, at: 1, includeRemoved: false)
-        #expect(atA.comments.first?.comment.text == "first")
-        let atC = try s.store.snapshot(url: s.url, at: 3, includeRemoved: true)
-        let gone = try #require(atC.comments.first { $0.comment.id == "2" })
-        #expect(!gone.present)
-        #expect(gone.disappearedAt?.number == 3)
-        #expect(try s.store.snapshot(url: s.url, at: 3, includeRemoved: false).comments.count == 2)
+        let r1 = try store.record(Fixture.capture([a, b, d], hour: 0))
+        #expect(r1.info.outcome == .fetched && r1.info.complete && r1.info.number == 1)
+        #expect(r1.changes.appeared == ["1", "2", "3"] && r1.changes.articleChanged && r1.changes.present == 3)
+
+        // Edit 3, remove 1: 2 is left an orphan, printed at top level by the site (depth kept).
+        var orphan = b
+        orphan.parent = nil
+        let d2 = c("3", "Another, edited.", nil, "Cy", .comment)
+        let r2 = try store.record(Fixture.capture([orphan, d2], hour: 1))
+        #expect(r2.changes.disappeared == ["1"] && r2.changes.edited == ["3"] && r2.changes.appeared.isEmpty)
+        #expect(!r2.changes.articleChanged && r2.changes.present == 2)
+        let s2 = try store.snapshot(url: Fixture.url, at: 2, includeRemoved: false)
+        #expect(s2.ids == ["2", "3"])
+        #expect(s2.state("2")?.orphan == true && s2.state("2")?.comment.parent == "1")
+        #expect(s2.state("3")?.comment.text == "Another, edited.")
+        let s2all = try store.snapshot(url: Fixture.url, at: 2, includeRemoved: true)
+        #expect(s2all.ids == ["1", "2", "3"])
+        #expect(s2all.state("1")?.present == false && s2all.state("1")?.disappearedAt?.number == 2)
+        #expect(s2all.state("2")?.comment.depth == 1, "under its removed parent when removed ones are shown")
+
+        // 1 is back (moderation undone): a reappearance, and 2 is no longer an orphan.
+        let r3 = try store.record(Fixture.capture([a, b, d2], hour: 2))
+        #expect(r3.changes.reappeared == ["1"] && r3.changes.appeared.isEmpty && r3.changes.disappeared.isEmpty)
+        #expect(r3.changes.edited.isEmpty && r3.changes.present == 3)
+        let s3 = try store.snapshot(url: Fixture.url, at: 3, includeRemoved: false)
+        #expect(s3.ids == ["1", "2", "3"] && s3.comments.allSatisfy { !$0.orphan })
+        #expect(s3.state("1")?.appearedAt == 1)
+
+        // The past stays as it was.
+        let s1 = try store.snapshot(url: Fixture.url, at: 1, includeRemoved: true)
+        #expect(s1.ids == ["1", "2", "3"] && s1.state("3")?.comment.text == "Another.")
+        #expect(s1.comments.allSatisfy { $0.present })
+
+        let history = try store.history(url: Fixture.url)
+        #expect(history.map(\.changes) == [r1.changes, r2.changes, r3.changes])
+        #expect(history.map(\.info) == [r1.info, r2.info, r3.info])
 
         // Versions with the captures where each was first and last seen.
-        let rows = try s.store.commentVersions(url: s.url)
-        let first = rows.filter { $0.commentID == "1" }
-        #expect(first.map(\.version) == [1, 2])
-        #expect(first.map(\.firstSeenCapture) == [1, 2])
-        #expect(first.map(\.lastSeenCapture) == [1, 4])
+        let rows = try store.commentVersions(url: Fixture.url)
+        let three = rows.filter { $0.commentID == "3" }
+        #expect(three.map(\.version) == [1, 2])
+        #expect(three.map(\.firstSeenCapture) == [1, 2] && three.map(\.lastSeenCapture) == [1, 3])
+        let one = rows.filter { $0.commentID == "1" }
+        #expect(one.count == 1 && one[0].lastSeenCapture == 3 && one[0].disappearedCapture == nil)
     }
 
     @Test func anIncompleteCaptureChangesNothing() throws {
-        var s = try CaptureSequence()
-        _ = try s.capture([C.comment("1", "one"), C.comment("2", "two"), C.comment("3", "three")])
-        let cut = try s.capture([C.comment("1", "one")], body: [], complete: false)
-        #expect(!cut.info.complete)
-        #expect(cut.changes.disappeared.isEmpty && cut.changes.appeared.isEmpty && !cut.changes.articleChanged)
-        #expect(cut.changes.present == 3)
-        let next = try s.capture([C.comment("1", "one"), C.comment("2", "two"), C.comment("3", "three")])
-        #expect(next.changes.appeared.isEmpty && next.changes.disappeared.isEmpty && next.changes.reappeared.isEmpty)
-    }
-
-    @Test func failuresGoneAndUnchangedChangeNothing() throws {
-        var s = try CaptureSequence()
-        _ = try s.capture([C.comment("1", "one"), C.comment("2", "two")])
-        let gone = try s.capture([], status: 404)
-        #expect(gone.info.outcome == .gone)
-        #expect(gone.changes.disappeared.isEmpty)
-        #expect(gone.changes.present == 2)
-        let busy = try s.capture([], status: 503)
-        #expect(busy.info.outcome == .failed)
-        let same = try s.capture([], status: 304)
-        #expect(same.info.outcome == .unchanged)
-        let failed = try s.store.record(CaptureInput(url: s.url, capturedAt: Date(),
-                                                     failure: FetchFailure(.network, url: s.url, message: "refused", curlCode: 7)))
-        #expect(failed.info.outcome == .failed)
-        #expect(failed.info.problems.first?.message.contains("curl error 7") == true)
-        let back = try s.capture([C.comment("1", "one"), C.comment("2", "two")])
-        #expect(back.changes.appeared.isEmpty && back.changes.disappeared.isEmpty)
-        #expect(try s.store.history(url: s.url).map(\.info.complete) == [true, false, false, false, false, true])
-    }
-
-    @Test func orphansKeepTheirParentAndAreMarked() throws {
-        var s = try CaptureSequence()
-        _ = try s.capture([C.comment("10", "parent"), C.comment("11", "reply", parent: "10"), C.comment("12", "other")])
-        // The parent is removed; the theme shows its reply at top level with its depth kept, and no parent link.
-        let r = try s.capture([C.comment("11", "reply", parent: nil, depth: 1), C.comment("12", "other")])
-        #expect(r.changes.disappeared == ["10"])
-        #expect(r.changes.edited.isEmpty, "losing the parent link in the markup is not an edit")
-        let snap = try s.store.snapshot(url: s.url, at: 2, includeRemoved: false)
-        let orphan = try #require(snap.comments.first { $0.comment.id == "11" })
-        #expect(orphan.orphan)
-        #expect(orphan.comment.parent == "10")
-        #expect(!(snap.comments.first { $0.comment.id == "12" }?.orphan ?? true))
-        // With the removed comments, the reply sits under its parent again.
-        let all = try s.store.snapshot(url: s.url, at: 2, includeRemoved: true)
-        #expect(all.comments.map(\.comment.id) == ["10", "11", "12"])
-        #expect(all.comments.map(\.comment.depth) == [0, 1, 0])
-    }
-
-    @Test func articleVersionsOnlyWhenTitleBylineOrBodyChange() throws {
-        var s = try CaptureSequence()
-        _ = try s.capture([], body: ["One."])
-        #expect(try !s.capture([], body: ["One."]).changes.articleChanged)
-        #expect(try s.capture([], body: ["One.", "Two."]).changes.articleChanged)
-        #expect(try s.store.snapshot(url: s.url, at: 1, includeRemoved: false).article.paragraphs == ["One."])
-        #expect(try s.store.snapshot(url: s.url, at: 3, includeRemoved: false).article.paragraphs == ["One.", "Two."])
-    }
-
-    @Test func refsResolveToCompleteCaptures() throws {
-        var s = try CaptureSequence()
-        _ = try s.capture([C.comment("1", "x")])  // 01:00
-        _ = try s.capture([C.comment("1", "x")], complete: false)  // 02:00
-        _ = try s.capture([C.comment("1", "x")])  // 03:00
-        let t = Date(timeIntervalSince1970: 1_767_225_600 + 2.5 * 3600)
-        #expect(try s.store.resolve(url: s.url, .time(t)).number == 1, "a time names the last complete capture at or before it")
-        #expect(try s.store.resolve(url: s.url, .number(2)).number == 2)
-        #expect(try s.store.resolve(url: s.url, .latestComplete).number == 3)
-        #expect(try s.store.lastTwoComplete(url: s.url).0.number == 1)
-        #expect(throws: StoreError.self) { try s.store.resolve(url: s.url, .number(9)) }
-        #expect(throws: StoreError.self) { try s.store.resolve(url: s.url, .time(Date(timeIntervalSince1970: 0))) }
-        #expect(throws: StoreError.self) { try s.store.history(url: "https://never.example/") }
-    }
-
-    @Test func rawBodiesAreKeptByteForByteAndDeduplicated() throws {
-        var s = try CaptureSequence()
-        let page = String(repeating: "<p>a long comment thread that grows</p>\n", count: 400)
-        _ = try s.capture([], raw: "<html><body>" + page + "</body></html>")
-        _ = try s.capture([], raw: "<html><body>" + page + "</body></html>")
-        _ = try s.capture([], raw: "<html><body>" + page + "<p>one more comment</p></body></html>")
-        let responses = try s.store.responses(url: s.url, capture: nil)
-        #expect(responses.count == 3)
-        #expect(String(decoding: responses[2].response.body, as: UTF8.self).hasSuffix("<p>one more comment</p></body></html>"))
-        #expect(responses[0].sha256 == responses[1].sha256)
-        let stored = try s.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM body") }
-        #expect(stored == 2, "identical bodies are stored once")
-        let deltaSize = try s.store.read { db in
-            try Int.fetchOne(db, sql: "SELECT length(data) FROM body WHERE base IS NOT NULL")
-        }
-        #expect((deltaSize ?? .max) < 200, "a body that differs a little is stored as a small delta")
-    }
-
-    @Test func reextractRebuildsTheLifecycle() throws {
-        var s = try CaptureSequence()
-        _ = try s.capture([C.comment("1", "one")], raw: "<html><body><p id='c-1'>one</p></body></html>")
-        _ = try s.capture([C.comment("1", "one"), C.comment("2", "two")], raw: "<html><body><p id='c-1'>one</p><p id='c-2'>two</p></body></html>")
-        // An "improved extractor" that reads ids from the raw bodies.
-        let n = try s.store.reextract(url: s.url) { responses in
-            let html = String(decoding: responses[0].response.body, as: UTF8.self)
-            let ids = html.components(separatedBy: "id='c-").dropFirst().map { String($0.prefix { $0.isNumber }) }
-            return Extraction(article: Article(title: "T", blocks: [Block(.paragraph, "Body.")]),
-                              thread: CommentThread(items: ids.map { C.comment($0, "re-read \($0)") }))
-        }
-        #expect(n == 2)
-        let h = try s.store.history(url: s.url)
-        #expect(h.map(\.changes.appeared) == [["1"], ["2"]])
-        #expect(try s.store.snapshot(url: s.url, at: 2, includeRemoved: false).comments.map(\.comment.text) == ["re-read 1", "re-read 2"])
-    }
-}
-
-@Suite struct StoreFileTests {
-    @Test func aFileThatIsNotAStoreIsRefusedAndLeftAlone() throws {
-        let path = temporaryPath("notes.txt")
-        try Data("my notes\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.self) { try Store(path: path) }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("my notes\n".utf8))
-        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
-    }
-
-    @Test func anotherApplicationsDatabaseIsRefused() throws {
-        let path = temporaryPath("other.sqlite")
-        let q = try DatabaseQueueForTests(path: path)
-        try q.create()
-        let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.self) { try Store(path: path) }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
-    }
-
-    @Test func aStoreFromANewerVersionIsRefused() throws {
-        let path = temporaryPath()
+        let path = Fixture.storePath()
+        defer { Fixture.remove(path) }
         let store = try Store(path: path)
-        try store.write { db in
-            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
-        }
-        #expect {
-            try Store(path: path)
-        } throws: { error in
-            "\(error)".contains("newer version")
-        }
+        let items = (1...5).map { c(String($0), "Comment \($0).", nil, "R", .comment) }
+        _ = try store.record(Fixture.capture(items, hour: 0))
+        // Truncated inside the thread: two comments missing, one edited, one new, a new article body.
+        var seen = Array(items.prefix(3))
+        seen[0].paragraphs = ["Edited."]
+        seen.append(c("9", "New.", nil, "R", .comment))
+        let truncated = Fixture.capture(seen, hour: 1, article: Fixture.article(["Changed."]),
+                                        problems: [Problem("truncated-document", "the page ends inside the thread")])
+        let r2 = try store.record(truncated)
+        #expect(r2.info.outcome == .fetched && !r2.info.complete)
+        #expect(r2.changes == CaptureChanges(present: 5))
+        #expect(r2.info.problems.map(\.code) == ["truncated-document"])
+        // A comment page that failed to fetch makes it incomplete too.
+        let r3 = try store.record(Fixture.capture(Array(items.prefix(2)), hour: 2,
+                                                  extraProblems: [Problem("comment-page-missing", "page 2: HTTP 500")]))
+        #expect(!r3.info.complete && r3.changes == CaptureChanges(present: 5))
+        // A warning does not.
+        let r4 = try store.record(Fixture.capture(items, hour: 3,
+                                                  problems: [Problem("count-mismatch", "6 declared", severity: .warning)]))
+        #expect(r4.info.complete && r4.changes == CaptureChanges(present: 5))
+
+        let s = try store.snapshot(url: Fixture.url, at: 3, includeRemoved: true)
+        #expect(s.ids == ["1", "2", "3", "4", "5"] && s.comments.allSatisfy { $0.present })
+        #expect(s.state("1")?.comment.text == "Comment 1." && s.article.paragraphs == Fixture.article().paragraphs)
+        #expect(try store.resolve(url: Fixture.url, .latestComplete).number == 4)
+        let (x, y) = try store.lastTwoComplete(url: Fixture.url)
+        #expect((x.number, y.number) == (1, 4))
     }
 
-    @Test func readersWorkWhileAWriterWrites() async throws {
-        let path = temporaryPath()
-        var s = CaptureSequence(store: try Store(path: path))
-        _ = try s.capture([CaptureSequence.comment("1", "one")])
-        let reader = try Store.openExisting(path: path)
-        let url = s.url
-        let writer = Task.detached {
-            var w = s
-            for i in 0..<40 { _ = try w.capture((0...i).map { CaptureSequence.comment(String($0), "c\($0)") }) }
-        }
-        var reads = 0
-        for _ in 0..<40 {
-            let h = try reader.history(url: url)
-            let last = try #require(h.last)
-            let snap = try reader.snapshot(url: url, at: last.info.number, includeRemoved: false)
-            #expect(snap.comments.count == last.changes.present, "a reader sees whole captures only")
-            reads += 1
-        }
-        try await writer.value
-        #expect(reads == 40)
-        #expect(try reader.history(url: url).count == 41)
+    @Test func failuresNotModifiedAndGonePagesChangeNothing() throws {
+        let path = Fixture.storePath()
+        defer { Fixture.remove(path) }
+        let store = try Store(path: path)
+        let items = [c("1", "One.", nil, "R", .comment), c("2", "Two.", "1", "S", .comment)]
+        _ = try store.record(Fixture.capture(items, hour: 0))
+        let failed = try store.record(Fixture.failure(hour: 1))
+        #expect(failed.info.outcome == .failed && !failed.info.complete && failed.changes == CaptureChanges(present: 2))
+        #expect(failed.info.problems.first?.message.contains("curl error 7") == true)
+        let notModified = try store.record(Fixture.status(304, hour: 2))
+        #expect(notModified.info.outcome == .unchanged && !notModified.info.complete && notModified.info.httpStatus == 304)
+        #expect(notModified.changes == CaptureChanges(present: 2))
+        let unavailable = try store.record(Fixture.status(503, hour: 3))
+        #expect(unavailable.info.outcome == .failed && unavailable.info.problems.map(\.code) == ["http-status"])
+        let gone = try store.record(Fixture.status(404, hour: 4))
+        #expect(gone.info.outcome == .gone && gone.info.problems.map(\.code) == ["page-gone"])
+        #expect(gone.changes == CaptureChanges(present: 2))
+        let gone410 = try store.record(Fixture.status(410, hour: 5))
+        #expect(gone410.info.outcome == .gone)
+        // Back again, one comment fewer: only now does one disappear.
+        let back = try store.record(Fixture.capture([items[0]], hour: 6))
+        #expect(back.info.complete && back.changes.disappeared == ["2"] && back.changes.present == 1)
+        let history = try store.history(url: Fixture.url)
+        #expect(history.map(\.info.outcome) == [.fetched, .failed, .unchanged, .failed, .gone, .gone, .fetched])
+        #expect(history.map(\.changes.present) == [2, 2, 2, 2, 2, 2, 1])
+        let all = try store.snapshot(url: Fixture.url, at: 7, includeRemoved: true)
+        #expect(all.state("2")?.disappearedAt?.number == 7)
+        // A time names the last complete capture at or before it.
+        #expect(try store.resolve(url: Fixture.url, .time(Fixture.start.addingTimeInterval(5.5 * 3600))).number == 1)
+        #expect(try store.resolve(url: Fixture.url, .number(4)).outcome == .failed)
+        #expect(throws: StoreError.self) { try store.resolve(url: Fixture.url, .time(Fixture.start.addingTimeInterval(-1))) }
+        #expect(throws: StoreError.self) { try store.resolve(url: Fixture.url, .number(99)) }
+        #expect(throws: StoreError.self) { try store.history(url: "https://elsewhere.example/") }
     }
-}
 
-extension CaptureSequence {
-    init(store: Store) {
-        self.store = store
+    @Test func pingbacksPlaceholdersMovesAndArticleVersions() throws {
+        let path = Fixture.storePath()
+        defer { Fixture.remove(path) }
+        let store = try Store(path: path)
+        let a = c("1", "One.", nil, "R", .comment)
+        let b = c("2", "Two.", nil, "S", .comment)
+        let ping = c("p1", "Some blog linked here.", nil, "Blog", .pingback)
+        let r1 = try store.record(Fixture.capture([a, b, ping], hour: 0))
+        #expect(r1.changes.appeared == ["1", "2"] && r1.changes.present == 2)
+
+        // 1 replaced by a placeholder (an edit into the placeholder kind); 2 moved under 1 (not an edit);
+        // the pingback removed (not a comment: not listed).
+        let removed = c("1", "This comment has been removed.", nil, "", .placeholder)
+        let moved = c("2", "Two.", "1", "S", .comment)
+        let r2 = try store.record(Fixture.capture([removed, moved], hour: 1, article: Fixture.article(title: "A thread, updated")))
+        #expect(r2.changes.edited == ["1"] && r2.changes.disappeared.isEmpty && r2.changes.articleChanged)
+        #expect(r2.changes.present == 2)
+        let s2 = try store.snapshot(url: Fixture.url, at: 2, includeRemoved: false)
+        #expect(s2.ids == ["1", "2"] && s2.state("1")?.comment.kind == .placeholder && s2.state("2")?.comment.depth == 1)
+        #expect(s2.article.title == "A thread, updated")
+        #expect(try store.snapshot(url: Fixture.url, at: 1, includeRemoved: false).article.title == "A thread")
+        let versions = try store.commentVersions(url: Fixture.url)
+        #expect(versions.filter { $0.commentID == "2" }.map(\.parent) == [nil, "1"])
+        #expect(versions.first { $0.commentID == "p1" }?.disappearedCapture == 2)
+
+        // Same title, byline and body: no new article version even if other metadata changed.
+        var same = Fixture.article(title: "A thread, updated")
+        same.modified = "2025-11-06T10:00:00Z"
+        let r3 = try store.record(Fixture.capture([removed, moved], hour: 2, article: same))
+        #expect(!r3.changes.articleChanged && r3.changes == CaptureChanges(present: 2))
+    }
+
+    @Test func commentsWithoutSiteIDsAndDuplicates() throws {
+        let path = Fixture.storePath()
+        defer { Fixture.remove(path) }
+        let store = try Store(path: path)
+        let fp = Item.fingerprint(author: "Anon", posted: nil, text: "No id here.")
+        var anon = Item(id: fp, hasSiteID: false, author: "Anon", paragraphs: ["No id here."])
+        anon.depth = 0
+        let a = c("1", "One.", nil, "R", .comment)
+        let r1 = try store.record(Fixture.capture([a, anon, a], hour: 0))
+        #expect(r1.changes.appeared == ["1", fp] && r1.changes.present == 2, "a repeated item counts once")
+        let s = try store.snapshot(url: Fixture.url, at: 1, includeRemoved: false)
+        #expect(s.state(fp)?.comment.hasSiteID == false)
+        let r2 = try store.record(Fixture.capture([a], hour: 1))
+        #expect(r2.changes.disappeared == [fp])
+    }
+
+    @Test func paragraphsRoundTrip() {
+        for p in [[], [""], ["a"], ["a", "", "b"], ["\u{301}combining after the separator", "x"], ["has \u{1F} inside", "y"],
+                  ["[looks like json]"], ["line\nbreak", "tab\there"]] {
+            #expect(Paragraphs.decode(Paragraphs.encode(p)) == p)
+        }
     }
 }
