@@ -11,6 +11,7 @@
 //   PalimpsestRender    diff, restore and terminal-safe rendering
 //   PalimpsestCapture   fetch + extract + store, one capture at a time
 //   PalimpsestSchedule  schedules/ files and the long-lived runner
+//   PalimpsestFuzzing   the fuzz targets (libFuzzer driver in Tests/Fuzz, replayed by the tests)
 //   palimpsest          the thin command-line interface
 import PackageDescription
 
@@ -19,6 +20,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "palimpsest", targets: ["palimpsest"]),
+        // For the libFuzzer driver, a package of its own in Tests/Fuzz (it needs -sanitize=fuzzer).
+        .library(name: "PalimpsestFuzzing", targets: ["PalimpsestFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,10 +62,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Fuzz targets (see Tests/Fuzz/README.md): run by the libFuzzer driver, replayed by the tests.
+        .target(name: "PalimpsestFuzzing", dependencies: [
+            "PalimpsestCore", "PalimpsestExtract", "PalimpsestRender", "PalimpsestSchedule",
+        ]),
+
         // Benchmarks (see Benchmarks/README.md): measured side by side with the tools users would pick instead.
         .executableTarget(name: "palimpsest-bench", dependencies: [
             "PalimpsestCore", "PalimpsestHTML", "PalimpsestExtract", "PalimpsestStore", "PalimpsestFetch",
-            "PalimpsestServe", "PalimpsestCapture", "PalimpsestRender",
+            "PalimpsestServe", "PalimpsestCapture", "PalimpsestRender", "PalimpsestSchedule",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/palimpsest-bench", exclude: ["README.md"]),
@@ -78,6 +86,7 @@ let package = Package(
         .testTarget(name: "PalimpsestCLITests", dependencies: [
             "palimpsest", "PalimpsestServe", "PalimpsestCapture", "PalimpsestStore", "PalimpsestFetch", "PalimpsestCore",
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "PalimpsestFuzzingTests", dependencies: ["PalimpsestFuzzing"]),
     ],
     swiftLanguageModes: [.v6]
 )

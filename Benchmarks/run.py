@@ -141,6 +141,12 @@ def pipeline(results, quick):
         server.wait()
 
 
+def runner(results, quick):
+    captures = "1000" if quick else "5000"
+    results["runner"] = bench("runner", "--pages", "100", "--captures", captures, "--comments", "50",
+                              "--every", "100" if quick else "500")
+
+
 def machine():
     cpu = ""
     try:
@@ -227,6 +233,17 @@ def report(r, quick, started):
         L.append(f"\nGoal: state and diff under 100 ms. Peak RSS {q['peak_rss_mib']} MiB.\n")
     L.append("## 5. Memory\n")
     L.append("Peak resident memory is given beside each job above (getrusage of the benchmark process).\n")
+    if "runner" in r:
+        u = r["runner"]
+        L.append(f"The scheduled runner (`palimpsest-bench runner`: the real runner, capturer and store, time driven by a "
+                 f"manual clock) over {u['captures']:,} captures of 100 pages ({fmt(u['captures_per_s'])} captures/s, "
+                 f"{u['failures']} failed): resident memory {u['rss_after_warmup_mib']} MiB after the first fifth, "
+                 f"{u['rss_last_mib']} MiB at the end (growth {u['rss_growth_mib']:+.1f} MiB); peak {u['peak_rss_mib']} MiB.\n")
+        L.append("| captures | resident MiB | schedule state file bytes |")
+        L.append("|---|---|---|")
+        for x in u["samples"]:
+            L.append(f"| {x['captures']:,} | {x['rss_mib']} | {x['state_bytes']:,} |")
+        L.append("")
     L.append("## Raw results\n")
     L.append("```json\n" + json.dumps(r, indent=1, sort_keys=True, default=str)[:20000] + "\n```\n")
     return "\n".join(L)
@@ -236,7 +253,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller runs (200 captures of the large thread, 3 rounds)")
     ap.add_argument("--skip-build", action="store_true")
-    ap.add_argument("--only", nargs="*", default=["extraction", "pipeline", "storage"])
+    ap.add_argument("--only", nargs="*", default=["extraction", "pipeline", "storage", "runner"])
     args = ap.parse_args()
     if not os.path.isdir(SHARED):
         sys.exit("../shared (corpora and scenario) is needed beside the repository")
@@ -252,6 +269,8 @@ def main():
         pipeline(r, args.quick)
     if "storage" in args.only:
         storage(r, args.quick)
+    if "runner" in args.only:
+        runner(r, args.quick)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(r, f, indent=1, default=str)
     with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:

@@ -61,6 +61,11 @@ public struct SiteRules: Sendable, Hashable, Codable {
     /// Reads a rules file; every XPath is checked, and an error names the file, the site and the rule.
     public static func load(path: String, isValidXPath: (String) -> Bool) throws -> SiteRules {
         guard let data = FileManager.default.contents(atPath: path) else { throw SiteRulesError("\(path): cannot read the rules file") }
+        return try parse(data, path: path, isValidXPath: isValidXPath)
+    }
+
+    /// Parses a rules file's bytes (`path` only names it in errors); every XPath is checked.
+    public static func parse(_ data: Data, path: String, isValidXPath: (String) -> Bool = HTMLDocument.isValidXPath) throws -> SiteRules {
         let rules: SiteRules
         do {
             rules = try JSONDecoder().decode(SiteRules.self, from: data)

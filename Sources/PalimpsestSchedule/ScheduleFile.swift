@@ -36,6 +36,9 @@ public struct ScheduleFile: Sendable, Hashable {
     /// Parses and checks a schedule file's text. Relative `rules` and `cookies` paths are resolved against
     /// the folder of `path`, and must name readable files. Every error is reported, each with its line.
     public static func parse(_ text: String, path: String) throws(ScheduleFileErrors) -> ScheduleFile {
+        if let problem = TOMLPrecheck.problem(in: text) {
+            throw ScheduleFileErrors([ScheduleError(file: path, line: problem.line, message: "TOML syntax: \(problem.message)")])
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -28,8 +28,17 @@ public final class Store: Sendable {
         // Two processes creating or upgrading one store at once would race on the migrations.
         let lock = OpenLock(path: path + "-lock")
         defer { lock.release() }
-        if fm.fileExists(atPath: path) { try Store.checkIsStore(path) }
+        if fm.fileExists(atPath: path) {
+            try Store.checkIsStore(path)
+            guard Store.isWritable(path) else { throw StoreError.readOnly(path: path) }
+        }
         try self.init(checkedPath: path, migrate: true)
+    }
+
+    /// The file and its folder can be written (SQLite writes its journal beside the file).
+    static func isWritable(_ path: String) -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        return access(path, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0
     }
 
     /// Opens an existing store, for reading: fails clearly when there is no file at `path`, when it is not a
@@ -101,6 +110,9 @@ public final class Store: Sendable {
             }
         } catch let e as StoreError {
             throw e
+        } catch let e as DatabaseError where [.SQLITE_READONLY, .SQLITE_CANTOPEN].contains(e.resultCode) && !isWritable(path) {
+            // A store in WAL mode is read through files beside it, which a read-only folder cannot hold.
+            throw StoreError.readOnly(path: path)
         } catch {
             throw StoreError.notAStore(path: path, why: "SQLite cannot read it: \(error)")
         }

@@ -77,6 +77,24 @@ import Testing
         #expect(e.first?.description.hasPrefix("/tmp/s.toml:3: TOML syntax") == true)
     }
 
+    /// Found by the fuzzer: toml++ aborted on a table header that does not start with a name.
+    @Test func aTableHeaderThatIsNotANameIsAnErrorNotACrash() {
+        let e = errors("""
+            [[watch]]
+            url = "https://a.example/"
+            every = "30m"
+            [[(watch]]
+            url = "https://b.example/"
+            """)
+        #expect(e.count == 1)
+        #expect(e.first?.line == 4)
+        #expect(e.first?.description.contains("a table header must start with a name") == true)
+        // The same characters inside a multi-line string are text, not a header.
+        #expect(errors("[[watch]]\nurl = \"https://a.example/\"\nevery = \"30m\"\nname = \"\"\"\n[(x)\n\"\"\"\n").isEmpty)
+        #expect(errors("[ [watch]]\n").first?.description.contains("table header must start") != true)
+        #expect(errors("[[ [watch]]]\n").first?.description.contains("table header must start") == true)
+    }
+
     @Test func namesTheLineOfEachMistake() {
         let e = errors("""
             [[watch]]

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import PalimpsestCore
+import PalimpsestFetch
+import PalimpsestSchedule
+import PalimpsestStore
+
+/// The scheduled runner over thousands of real captures (loopback site, real store), time driven by a manual
+/// clock: resident memory and the state file are sampled every `every` captures and must not grow.
+struct RunnerBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runner", abstract: "Resident memory of the scheduled runner over many captures.")
+
+    @Option var pages = 100
+    @Option var captures = 5000
+    @Option var comments = 50
+    @Option(help: "Sample memory every this many captures.") var every = 500
+
+    func run() async throws {
+        let site = try BenchSite(pages: pages, comments: comments)
+        defer { site.server.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("palimpsest-runner-\(UUID().uuidString)")
+        let schedules = dir.appendingPathComponent("schedules")
+        try FileManager.default.createDirectory(at: schedules, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let watches = site.urls.map { "[[watch]]\nurl = \"\($0)\"\nevery = \"30m\"\nmax_every = \"30m\"\n" }
+        try watches.joined(separator: "\n").write(to: schedules.appendingPathComponent("bench.toml"),
+                                                   atomically: true, encoding: .utf8)
+        let storePath = dir.appendingPathComponent("store.sqlite").path
+        let statePath = storePath + ".schedule-state.json"
+        var options = FetchOptions()
+        options.perHostDelay = 0
+        options.respectRobots = false
+        let clock = ManualClock()
+        let backend = CapturerBackend(store: try Store(path: storePath), fetchOptions: options, clock: clock)
+        let runner = try ScheduleRunner(directory: schedules.path, statePath: statePath, backend: backend, clock: clock,
+                                        options: RunnerOptions(seed: 1))
+        var done = 0, failures = 0, nextSample = every
+        var samples: [[String: Any]] = []
+        let elapsed = try await asyncSeconds {
+            while done < captures {
+                let report = await runner.pass()
+                guard report.captures > 0 || report.failures > 0 else {
+                    clock.advance(by: 60)
+                    continue
+                }
+                done += report.captures
+                failures += report.failures
+                site.change(2)
+                clock.advance(by: 30 * 60)
+                if done >= nextSample {
+                    samples.append(["captures": done, "rss_mib": currentRSSMiB(),
+                                    "state_bytes": fileSize(statePath)])
+                    nextSample += every
+                }
+            }
+            _ = try checkpointedSize(storePath)
+        }
+        let rss = samples.compactMap { $0["rss_mib"] as? Double }
+        // Growth: last sample against the first one taken after warm-up (the first fifth of the run).
+        let warm = rss.count >= 5 ? rss[rss.count / 5] : rss.first ?? 0
+        emit(["captures": done, "failures": failures, "seconds": elapsed, "captures_per_s": Double(done) / elapsed,
+              "samples": samples, "rss_after_warmup_mib": warm, "rss_last_mib": rss.last ?? 0,
+              "rss_growth_mib": ((rss.last ?? 0) - warm)])
+    }
+}
+
+/// Resident set size now (not the peak), in MiB, from /proc/self/statm.
+func currentRSSMiB() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+    return (pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576 * 10).rounded() / 10
+}
