@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes Palimpsest's parsers with libFuzzer (see README.md).
 # usage: Tests/Fuzz/run.sh [SECONDS per target, default 60] [TARGET ...]   (targets: extract rules schedule)
+#        FUZZ_RUNS=N Tests/Fuzz/run.sh 0 [TARGET ...]   N inputs per target with a fixed seed, reproducible (CI)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -9,10 +10,15 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(extract rules schedule)
 scratch="$root/.build-fuzz"
+mkdir -p "$scratch"
 
 # Only Swift code is instrumented (libxml2 and toml++ run uninstrumented but are exercised all the same).
 # lld: gold fails on this binary's debug information (an internal error in its DWARF reader).
-(cd "$here" && swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -use-ld=lld 2>&1 | tail -n 1)
+if ! (cd "$here" && swift build --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -g \
+        -Xswiftc -use-ld=lld > "$scratch/build.log" 2>&1); then
+    grep -v "Cannot export local symbol" "$scratch/build.log" | tail -n 30
+    exit 1
+fi
 bin="$scratch/debug/palimpsest-fuzz"
 
 # Seeds: the fixtures of the test suite, the corpus kept here, and every past crash (the same folders as
@@ -34,9 +40,16 @@ for t in "${targets[@]}"; do
     for d in $(seeds "$t"); do
         [ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$work/" \;
     done
-    echo "== $t: ${seconds}s, corpus $(ls "$work" | wc -l) inputs"
+    if [ -n "${FUZZ_RUNS:-}" ]; then
+        rm -rf "$work" && mkdir -p "$work"  # from the seeds alone, so that a run is reproducible
+        budget=(-runs="$FUZZ_RUNS" -seed=1)
+        echo "== $t: $FUZZ_RUNS inputs (seed 1), corpus $(ls "$work" | wc -l) inputs"
+    else
+        budget=(-max_total_time="$seconds")
+        echo "== $t: ${seconds}s, corpus $(ls "$work" | wc -l) inputs"
+    fi
     if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$bin" "$t" "$work" \
-        -dict="$here/dictionaries/$t.dict" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -dict="$here/dictionaries/$t.dict" "${budget[@]}" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" 2> "$scratch/$t.log"; then
         status=1
         tail -n 40 "$scratch/$t.log"
