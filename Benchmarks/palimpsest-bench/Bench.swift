@@ -8,7 +8,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "palimpsest-bench",
         abstract: "Palimpsest's benchmarks (run them all with Benchmarks/run.sh).",
-        subcommands: [ParseBench.self, StorageBench.self, QueryBench.self, PipelineBench.self, ServeBench.self, RunnerBench.self])
+        subcommands: [ParseBench.self, StorageBench.self, QueryBench.self, PipelineBench.self, ServeBench.self, RunnerBench.self, GenerateBench.self])
 }
 
 /// Peak resident set size of this process, in MiB.

@@ -92,7 +92,24 @@ import Testing
         // Lines ending in CRLF, and a '"""' in a comment, hide nothing.
         #expect(errors("# \"\"\" a comment\r\n[[watch]]\r\n[\u{9C}watch]]\r\n").first?.line == 3)
         #expect(errors("[ [watch]]\n").first?.description.contains("table header must start") != true)
-        #expect(errors("[[ [watch]]]\n").first?.description.contains("table header must start") == true)
+        #expect(errors("[[ [watch]]]\n").first?.line == 1)
+        // Also found by the fuzzer: a date-time whose time does not start with a digit.
+        for bad in ["start = 2026-01-10T\n", "start = 2026-01-10T?0:00:00Z\n", "start = 2026-01-10 x\n", "every = .5\n",
+                    "name = \"\"\"a\n\"\"\"\n", "name = \"a\\q\"\n", "name = \"\u{1B}[31m\"\n", "url = \"a\n"] {
+            #expect(errors("[[watch]]\n" + bad).first?.line == 2, "\(bad)")
+        }
+        // Well-formed TOML of every kind a schedule file may use still goes through to the schedule checks.
+        let fine = errors("""
+            \u{FEFF}# comment "\"\" ''' [(
+            [[watch]] # a header
+            url = 'https://a.example/x'
+            every = "30m"
+            start = 2026-01-10 08:00:00+01:00
+            stop = [ "for 7 days",
+                     2026-02-01T00:00:00Z, 2026-03-01 ]
+            name = "caf\\u00e9 \\"quoted\\""
+            """)
+        #expect(fine.isEmpty, "\(fine)")
     }
 
     @Test func namesTheLineOfEachMistake() {
