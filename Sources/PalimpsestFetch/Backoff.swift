@@ -1,4 +1,5 @@
 import Foundation
+import PalimpsestCore
 
 /// How long to wait before retrying a 429 or a 503: the server's Retry-After when it gives one (seconds or
 /// an HTTP date), else exponential backoff with jitter: `base * 2^attempt`, plus up to half of it at random.
@@ -22,6 +23,7 @@ enum Backoff {
 
     /// An HTTP date: IMF-fixdate, or the obsolete RFC 850 and asctime forms (RFC 9110 5.6.7).
     static func httpDate(_ text: String) -> Date? {
+        guard DateText.isSafeToParse(text) else { return nil }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "GMT")

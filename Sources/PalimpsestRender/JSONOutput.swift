@@ -1,4 +1,5 @@
 import Foundation
+import PalimpsestCore
 
 /// JSON for scripts: stable field names, sorted keys, UTF-8 unescaped, control characters escaped as JSON does.
 public enum JSONOutput {
@@ -28,6 +29,7 @@ public enum ISOTime {
     /// "2025-11-05T12:00" (UTC) or "2025-11-05" (midnight UTC).
     public static func parse(_ text: String) -> Date? {
         let s = text.trimmingCharacters(in: .whitespaces)
+        guard DateText.isSafeToParse(s) else { return nil }
         let full = ISO8601DateFormatter()
         full.formatOptions = [.withInternetDateTime]
         if let d = full.date(from: s) { return d }

@@ -1,4 +1,5 @@
 import Foundation
+import PalimpsestCore
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -55,6 +56,7 @@ public enum FeedParser {
     static func date(_ text: String) -> Date? {
         let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if let d = ScheduleDate.parse(s) { return d }
+        guard DateText.isSafeToParse(s) else { return nil }
         for format in ["EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm:ss Z",
                        "EEE, dd MMM yyyy HH:mm:ss zzz", "EEE, dd MMM yyyy HH:mm Z"] {
             let f = DateFormatter()

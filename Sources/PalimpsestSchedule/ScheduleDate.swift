@@ -1,4 +1,5 @@
 import Foundation
+import PalimpsestCore
 
 /// Dates in schedule files: ISO 8601 with an offset ("2026-01-10T08:00:00Z", "2026-01-10T09:00:00+01:00"),
 /// or without one ("2026-01-10T08:00", "2026-01-10": UTC).
@@ -6,6 +7,7 @@ public enum ScheduleDate {
     /// The date, or nil when the text is not one of the accepted forms.
     public static func parse(_ text: String) -> Date? {
         let s = text.trimmingCharacters(in: .whitespaces)
+        guard DateText.isSafeToParse(s) else { return nil }
         let full = ISO8601DateFormatter()
         full.formatOptions = [.withInternetDateTime]
         if let d = full.date(from: s) { return d }

@@ -46,6 +46,14 @@ final class JumpClock: WallClock, @unchecked Sendable {
         #expect((clock.sleeps.first ?? 0) > 28 && (clock.sleeps.first ?? 0) <= 30)
     }
 
+    /// Foundation's DateFormatter crashes on a digit followed by a combining mark (found by fuzzing the
+    /// schedule parser); a server's Retry-After header must not be able to do that to a capture.
+    @Test func aHostileRetryAfterDateIsIgnoredNotFatal() {
+        let now = Date(timeIntervalSince1970: 1_767_225_600)
+        #expect(Backoff.parseRetryAfter("Thu, 0\u{5AB}1 Jan 2026 00:00:30 GMT", now: now) == nil)
+        #expect(Backoff.parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now: now) == 30)
+    }
+
     @Test func aRetryAfterBeyondTheCapIsNotWaitedFor() async throws {
         let clock = JumpClock()
         let server = try LoopbackServer { _ in LoopbackResponse(status: 429, headers: [("Retry-After", "3600")]) }

@@ -85,6 +85,7 @@ import Testing
     @Test func readsTheFormsUsersType() {
         #expect(ISOTime.parse("2025-11-05T12:00:00+01:00") == Date(timeIntervalSince1970: 1_762_340_400))
         #expect(ISOTime.parse("2025-11-05T11:00:00Z") == Date(timeIntervalSince1970: 1_762_340_400))
+        #expect(ISOTime.parse("2025-11-0\u{5AB}5") == nil, "a combining mark would crash the formatter")
         #expect(ISOTime.parse("2025-11-05T11:00") == Date(timeIntervalSince1970: 1_762_340_400))
         #expect(ISOTime.parse("2025-11-05") == Date(timeIntervalSince1970: 1_762_300_800))
         #expect(ISOTime.parse("yesterday") == nil)

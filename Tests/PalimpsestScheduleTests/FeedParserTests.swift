@@ -70,4 +70,12 @@ import Testing
         #expect(throws: FeedError.self) { try FeedParser.parse(Data("<html><body>hi</body></html>".utf8), base: "https://a.example/") }
         #expect(throws: FeedError.self) { try FeedParser.parse(Data("not xml at all <".utf8), base: "https://a.example/") }
     }
+
+    /// Found by fuzzing: Foundation's date formatters crash on a digit followed by a combining mark.
+    @Test func datesWithCombiningMarksAreNotDatesAndDoNotCrash() {
+        #expect(FeedParser.date("Thu, 0\u{5AB}1 Jan 2026 08:00:00 +0000") == nil)
+        #expect(ScheduleDate.parse("2026-01-2\u{5AB}") == nil)
+        #expect(ScheduleDate.parse("2026-01-02") != nil)
+        #expect(FeedParser.date("Thu, 01 Jan 2026 08:00:00 +0000") != nil)
+    }
 }
