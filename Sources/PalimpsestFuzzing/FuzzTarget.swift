@@ -16,6 +16,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case rules
     /// A schedule file (TOML) through the schedule parser and checker.
     case schedule
+    /// A feed (RSS, Atom) as the runner reads it: items must be absolute http(s) URLs.
+    case feed
 
     /// The URL every fuzzed page is extracted as; rules are bound to its host.
     public static let pageURL = "https://fuzz.example/2026/01/01/article/"
@@ -50,6 +52,13 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 precondition(!error.errors.isEmpty, "a rejected schedule file must say why")
                 return Outcome(found: 0)
             }
+        case .feed:
+            guard let items = try? FeedParser.parse(data, base: "https://fuzz.example/feed/") else { return Outcome(found: 0) }
+            for item in items {
+                let scheme = URL(string: item.url)?.scheme?.lowercased()
+                precondition(scheme == "http" || scheme == "https", "a feed item that is not an http(s) URL")
+            }
+            return Outcome(system: "feed", found: items.count)
         }
     }
 

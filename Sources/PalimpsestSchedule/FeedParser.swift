@@ -25,7 +25,7 @@ public enum FeedParser {
     /// without an http or https link are left out. Throws when the data is not an RSS or Atom feed.
     public static func parse(_ data: Data, base: String) throws -> [FeedItem] {
         let delegate = FeedDelegate()
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(data: wellFormedUTF8(data))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
@@ -50,6 +50,22 @@ public enum FeedParser {
             return FeedItem(url: absolute, title: title?.isEmpty == false ? title : nil,
                             published: raw.date.flatMap(FeedParser.date))
         }
+    }
+
+    /// The feed with invalid UTF-8 replaced (U+FFFD) when it is, or says it is, UTF-8. FoundationXML's
+    /// XMLParser traps on an element or attribute name that is not valid UTF-8 (found by fuzzing); a feed
+    /// that declares another encoding (ISO-8859-1, UTF-16...) is left to libxml2 to convert.
+    static func wellFormedUTF8(_ data: Data) -> Data {
+        if data.starts(with: [0xFE, 0xFF]) || data.starts(with: [0xFF, 0xFE]) { return data }
+        let prolog = String(decoding: data.prefix(256), as: UTF8.self).lowercased()
+        if prolog.hasPrefix("<?xml"), let end = prolog.range(of: "?>"),
+           let declared = prolog[..<end.lowerBound].range(of: "encoding") {
+            let value = prolog[declared.upperBound..<end.lowerBound].drop { " =\"'".contains($0) }
+                .prefix { !" \"'".contains($0) }
+            if value != "utf-8" && value != "utf8" { return data }
+        }
+        if String(data: data, encoding: .utf8) != nil { return data }
+        return Data(String(decoding: data, as: UTF8.self).utf8)
     }
 
     /// RFC 822 dates (RSS) and ISO 8601 (Atom, Dublin Core).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes Palimpsest's parsers with libFuzzer (see README.md).
-# usage: Tests/Fuzz/run.sh [SECONDS per target, default 60] [TARGET ...]   (targets: extract rules schedule)
+# usage: Tests/Fuzz/run.sh [SECONDS per target, default 60] [TARGET ...]   (targets: extract rules schedule feed)
 #        FUZZ_RUNS=N Tests/Fuzz/run.sh 0 [TARGET ...]   N inputs per target with a fixed seed, reproducible (CI)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -8,7 +8,7 @@ root="$(cd "$here/../.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(extract rules schedule)
+[ ${#targets[@]} -gt 0 ] || targets=(extract rules schedule feed)
 scratch="$root/.build-fuzz"
 mkdir -p "$scratch"
 

@@ -16,7 +16,7 @@ import Testing
         case .extract:
             fixtures = ["Tests/PalimpsestExtractTests/Fixtures/articles", "Tests/PalimpsestExtractTests/Fixtures/comments",
                         "Tests/PalimpsestCLITests/Fixtures/library-thread"]
-        case .rules: fixtures = []
+        case .rules, .feed: fixtures = []
         case .schedule: fixtures = ["schedules"]
         }
         return (own + fixtures).map { root.appendingPathComponent($0) }

@@ -78,4 +78,15 @@ import Testing
         #expect(ScheduleDate.parse("2026-01-02") != nil)
         #expect(FeedParser.date("Thu, 01 Jan 2026 08:00:00 +0000") != nil)
     }
+
+    /// Found by fuzzing: FoundationXML traps on element and attribute names that are not valid UTF-8.
+    @Test func invalidUTF8InNamesIsReadNotFatal() throws {
+        var feed = Data("<rss><ch".utf8) + Data([0xFF]) + Data("annel><item a".utf8) + Data([0xFE])
+        feed += Data("=\"1\"><link>https://a.example/x</link></item></channel></rss>".utf8)
+        #expect(try FeedParser.parse(feed, base: "https://a.example/feed").map(\.url) == ["https://a.example/x"])
+        // A feed that declares Latin-1 is left to the parser's own conversion.
+        let latin = Data("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><channel><item><title>caf".utf8) + Data([0xE9])
+            + Data("</title><link>https://a.example/y</link></item></channel></rss>".utf8)
+        #expect(try FeedParser.parse(latin, base: "https://a.example/feed").first?.title == "café")
+    }
 }
