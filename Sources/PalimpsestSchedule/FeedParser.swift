@@ -52,20 +52,27 @@ public enum FeedParser {
         }
     }
 
-    /// The feed with invalid UTF-8 replaced (U+FFFD) when it is, or says it is, UTF-8. FoundationXML's
-    /// XMLParser traps on an element or attribute name that is not valid UTF-8 (found by fuzzing); a feed
-    /// that declares another encoding (ISO-8859-1, UTF-16...) is left to libxml2 to convert.
+    /// The feed as valid UTF-8, whatever it was: FoundationXML's XMLParser traps on an element or attribute
+    /// name that is not valid UTF-8 (found by fuzzing), and a declared encoding libxml2 does not know lets
+    /// such bytes through. So the feed is decoded here (byte-order mark, else the XML declaration's
+    /// encoding, else UTF-8, invalid bytes replaced by U+FFFD) and handed over as UTF-8 without its
+    /// declaration.
     static func wellFormedUTF8(_ data: Data) -> Data {
-        if data.starts(with: [0xFE, 0xFF]) || data.starts(with: [0xFF, 0xFE]) { return data }
-        let prolog = String(decoding: data.prefix(256), as: UTF8.self).lowercased()
-        if prolog.hasPrefix("<?xml"), let end = prolog.range(of: "?>"),
-           let declared = prolog[..<end.lowerBound].range(of: "encoding") {
-            let value = prolog[declared.upperBound..<end.lowerBound].drop { " =\"'".contains($0) }
-                .prefix { !" \"'".contains($0) }
-            if value != "utf-8" && value != "utf8" { return data }
+        // Latin-1 keeps one character per byte: the declaration is read without tripping over anything.
+        let head = String(String.UnicodeScalarView(data.prefix(256).map { Unicode.Scalar($0) }))
+        var label = "utf-8"
+        if let open = head.range(of: "<?xml"), let close = head.range(of: "?>", range: open.upperBound..<head.endIndex),
+           let key = head.range(of: "encoding", range: open.upperBound..<close.lowerBound) {
+            let value = head[key.upperBound..<close.lowerBound].drop { " =\"'".contains($0) }.prefix { !" \"'?".contains($0) }
+            if !value.isEmpty { label = value.lowercased() }
         }
-        if String(data: data, encoding: .utf8) != nil { return data }
-        return Data(String(decoding: data, as: UTF8.self).utf8)
+        var text = Charset.decode(data, contentType: "application/xml; charset=\(label)").text
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let trimmed = text.drop { $0.isWhitespace }
+        if trimmed.hasPrefix("<?xml"), let close = trimmed.range(of: "?>") {
+            text = String(trimmed[close.upperBound...])
+        }
+        return Data(text.utf8)
     }
 
     /// RFC 822 dates (RSS) and ISO 8601 (Atom, Dublin Core).

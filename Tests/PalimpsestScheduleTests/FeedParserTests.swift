@@ -88,5 +88,9 @@ import Testing
         let latin = Data("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><channel><item><title>caf".utf8) + Data([0xE9])
             + Data("</title><link>https://a.example/y</link></item></channel></rss>".utf8)
         #expect(try FeedParser.parse(latin, base: "https://a.example/feed").first?.title == "café")
+        // An encoding nobody knows: read as UTF-8, invalid bytes replaced.
+        let unknown = Data("<?xml version=\"1.0\" encoding=\"tu\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><entry ".utf8)
+            + Data([0xF8]) + Data("=\"1\"><link href=\"https://a.example/z\"/></entry></feed>".utf8)
+        #expect(try FeedParser.parse(unknown, base: "https://a.example/feed").map(\.url) == ["https://a.example/z"])
     }
 }
