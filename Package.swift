@@ -53,7 +53,7 @@ let package = Package(
             "PalimpsestCore", "PalimpsestFetch", "PalimpsestExtract", "PalimpsestStore",
         ]),
         .target(name: "PalimpsestSchedule", dependencies: [
-            "PalimpsestCore", "PalimpsestCapture", "PalimpsestFetch", "PalimpsestStore", "PalimpsestExtract",
+            "PalimpsestCore", "PalimpsestCapture", "PalimpsestFetch", "PalimpsestStore", "PalimpsestExtract", "PalimpsestHTML",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "palimpsest", dependencies: [

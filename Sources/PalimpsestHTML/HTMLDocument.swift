@@ -37,6 +37,20 @@ public final class HTMLDocument {
         self.init(doc: parsed)
     }
 
+    /// Parses XML (a feed): recovered where broken, the network never touched, no DTD loaded, entities
+    /// left unexpanded (no "billion laughs"), libxml2's default limits on depth and sizes kept.
+    public convenience init(xml data: Data, url: String? = nil) throws {
+        let parsed: xmlDocPtr? = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0, raw.count <= Int(Int32.max) else { return nil }
+            palimpsest_xml_silence_errors()
+            let options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+                | XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue)
+            return xmlReadMemory(base.assumingMemoryBound(to: CChar.self), Int32(raw.count), url, "UTF-8", options)
+        }
+        guard let parsed else { throw HTMLParseError(message: "libxml2 could not read this input as XML") }
+        self.init(doc: parsed)
+    }
+
     private init(doc: htmlDocPtr) {
         self.doc = doc
     }

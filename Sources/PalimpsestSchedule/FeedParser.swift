@@ -1,8 +1,6 @@
 import Foundation
 import PalimpsestCore
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+import PalimpsestHTML
 
 /// One item of a feed.
 public struct FeedItem: Sendable, Hashable {
@@ -24,21 +22,21 @@ public enum FeedParser {
     /// The items in the feed's order. Relative links are resolved against `base` (the feed's URL); items
     /// without an http or https link are left out. Throws when the data is not an RSS or Atom feed.
     public static func parse(_ data: Data, base: String) throws -> [FeedItem] {
-        let delegate = FeedDelegate()
-        let parser = XMLParser(data: wellFormedUTF8(data))
-        parser.shouldProcessNamespaces = true
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        guard parser.parse() || delegate.sawFeed && !delegate.items.isEmpty else {
-            let error = parser.parserError.map { "\($0.localizedDescription)" } ?? "unreadable XML"
-            throw FeedError(url: base, message: "not a readable feed: \(error) at line \(parser.lineNumber)")
+        // libxml2 directly: FoundationXML's XMLParser trapped or crashed on fuzzed feeds (invalid UTF-8 in
+        // names, a null pointer in its SAX callbacks).
+        let document: HTMLDocument
+        do {
+            document = try HTMLDocument(xml: wellFormedUTF8(data), url: base)
+        } catch {
+            throw FeedError(url: base, message: "not a readable feed: \(error)")
         }
-        guard delegate.sawFeed else {
+        guard let root = document.root, ["rss", "rdf", "feed"].contains(root.name.lowercased()) else {
             throw FeedError(url: base, message: "not an RSS or Atom feed (no <rss>, <rdf:RDF> or <feed> root)")
         }
+        let raws = document.select("//*[local-name()='item' or local-name()='entry']").map(RawItem.init)
         let baseURL = URL(string: base)
         var seen = Set<String>()
-        return delegate.items.compactMap { raw -> FeedItem? in
+        return raws.compactMap { raw -> FeedItem? in
             guard let link = (raw.link ?? raw.guid)?.trimmingCharacters(in: .whitespacesAndNewlines), !link.isEmpty,
                   let url = URL(string: link, relativeTo: baseURL)?.absoluteURL,
                   let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -52,11 +50,9 @@ public enum FeedParser {
         }
     }
 
-    /// The feed as valid UTF-8, whatever it was: FoundationXML's XMLParser traps on an element or attribute
-    /// name that is not valid UTF-8 (found by fuzzing), and a declared encoding libxml2 does not know lets
-    /// such bytes through. So the feed is decoded here (byte-order mark, else the XML declaration's
-    /// encoding, else UTF-8, invalid bytes replaced by U+FFFD) and handed over as UTF-8 without its
-    /// declaration.
+    /// The feed as valid UTF-8, whatever it was: decoded here (byte-order mark, else the XML declaration's
+    /// encoding, else UTF-8, invalid bytes replaced by U+FFFD) and handed to libxml2 as UTF-8 without its
+    /// declaration, so that one decoder, the same as for pages, reads every feed.
     static func wellFormedUTF8(_ data: Data) -> Data {
         // Latin-1 keeps one character per byte: the declaration is read without tripping over anything.
         let head = String(String.UnicodeScalarView(data.prefix(256).map { Unicode.Scalar($0) }))
@@ -104,75 +100,48 @@ public struct FeedError: Error, Sendable, CustomStringConvertible {
     public var description: String { "feed \(url): \(message)" }
 }
 
-/// Collects items as XMLParser reads the feed.
-private final class FeedDelegate: NSObject, XMLParserDelegate {
-    struct RawItem {
-        var link: String?
-        /// An RSS guid that is a URL: the link when there is no <link>.
-        var guid: String?
-        var title: String?
-        var date: String?
+/// What a feed says of one item, before checking.
+private struct RawItem {
+    var link: String?
+    /// An RSS guid that is a URL: the link when there is no <link>.
+    var guid: String?
+    var title: String?
+    var date: String?
+
+    /// Reads the item's own children (not elements nested deeper, such as an Atom <source>).
+    init(_ item: HTMLNode) {
+        for child in item.elementChildren {
+            let name = child.name.lowercased()
+            // Atom: <link href="..." rel="alternate"/> (no rel means alternate); the first alternate wins.
+            if name == "link", let href = child.attribute("href") {
+                if (child.attribute("rel") ?? "alternate") == "alternate", link == nil { link = href }
+                continue
+            }
+            let value = RawItem.text(child).trimmingCharacters(in: .whitespacesAndNewlines)
+            switch name {
+            case "link" where link == nil && !value.isEmpty:
+                link = value
+            case "guid" where value.hasPrefix("http"):
+                guid = value
+            case "title" where title == nil:
+                title = value
+            case "pubdate", "published", "date":
+                if date == nil || name != "date" { date = value }
+            case "updated" where date == nil:
+                date = value
+            default:
+                break
+            }
+        }
     }
 
-    var items: [RawItem] = []
-    var sawFeed = false
-    private var current: RawItem?
-    private var text = ""
-    private var depthInItem = 0
-
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
-        let name = elementName.lowercased()
-        if !sawFeed, name == "rss" || name == "rdf" || name == "feed" { sawFeed = true }
-        if name == "item" || name == "entry" {
-            current = RawItem()
-            depthInItem = 0
-            return
+    /// The text and CDATA below a node (entity references are not expanded).
+    static func text(_ node: HTMLNode, depth: Int = 0) -> String {
+        guard depth < 64 else { return "" }
+        var out = ""
+        for child in node.children {
+            if let t = child.ownText { out += t } else if child.isElement { out += text(child, depth: depth + 1) }
         }
-        guard current != nil else { return }
-        depthInItem += 1
-        text = ""
-        // Atom: <link href="..." rel="alternate"/> (no rel means alternate); the first alternate wins.
-        if name == "link", let href = attributes["href"] {
-            let rel = attributes["rel"] ?? "alternate"
-            if rel == "alternate", current?.link == nil { current?.link = href }
-        }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if current != nil { text += string }
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        if current != nil { text += String(decoding: CDATABlock, as: UTF8.self) }
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?) {
-        let name = elementName.lowercased()
-        if name == "item" || name == "entry", let item = current {
-            items.append(item)
-            current = nil
-            return
-        }
-        guard current != nil else { return }
-        defer { depthInItem -= 1 }
-        // Only the item's own children (depth 1), not an element nested deeper (an Atom <source>...).
-        guard depthInItem == 1 else { return }
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        switch name {
-        case "link" where current?.link == nil && !value.isEmpty:
-            current?.link = value
-        case "guid" where value.hasPrefix("http"):
-            current?.guid = value
-        case "title" where current?.title == nil:
-            current?.title = value
-        case "pubdate", "published", "date":
-            if current?.date == nil || name != "date" { current?.date = value }
-        case "updated" where current?.date == nil:
-            current?.date = value
-        default:
-            break
-        }
+        return out
     }
 }
