@@ -127,7 +127,7 @@ struct CommentReader {
             {
                 found.profileLink = node
             }
-            if found.permalink == nil, node.hasName("a"), let href = node.attribute("href"), href.contains("#"),
+            if found.permalink == nil, node.hasName("a"), let href = node.attribute("href"), href.has("#"),
                href.contains(item.number)
             {
                 found.permalink = href
@@ -199,7 +199,7 @@ enum CommentText {
                     let tokens = ThreadExtractor.classTokens(node).map(String.init)
                     if tokens.contains(where: { CommentSelectors.notTextHints.contains($0) }) { continue }
                     if CommentSelectors.notTextTags.contains(node.name) { continue }
-                    if node.hasName("blockquote"), tokens.contains(where: { $0.lowercased().contains("quote") }) { continue }
+                    if node.hasName("blockquote"), tokens.contains(where: { $0.lowercased().has("quote") }) { continue }
                 }
                 if node.hasName("br") {
                     breaks += 1
@@ -230,11 +230,11 @@ enum CommentText {
         while let n = stack.popLast(), steps < 200 {
             steps += 1
             let tokens = ThreadExtractor.classTokens(n).map { $0.lowercased() }
-            if n.hasName("time") || tokens.contains(where: { CommentSelectors.timeHints.contains($0) || $0.contains("reply") }) { continue }
+            if n.hasName("time") || tokens.contains(where: { CommentSelectors.timeHints.contains($0) || $0.has("reply") }) { continue }
             let named = tokens.contains { ["fn", "name", "author-name", "username", "nickname"].contains($0) }
             if named || n.hasName("strong") || n.hasName("b") || n.hasName("cite") {
                 preferred.append(n)
-            } else if n.hasName("a"), !(n.attribute("href") ?? "").contains("#"), n.elementChildren.allSatisfy({ !$0.hasName("img") && !$0.hasName("time") }) {
+            } else if n.hasName("a"), !(n.attribute("href") ?? "").has("#"), n.elementChildren.allSatisfy({ !$0.hasName("img") && !$0.hasName("time") }) {
                 preferred.append(n)
             }
             stack += n.elementChildren.reversed()
@@ -245,7 +245,7 @@ enum CommentText {
         }
         let own = paragraphs(node, skip: { n in
             n.hasName("time") || n.hasName("img")
-                || ThreadExtractor.classTokens(n).contains { CommentSelectors.timeHints.contains(String($0)) || $0.contains("reply") || $0 == "says" }
+                || ThreadExtractor.classTokens(n).contains { CommentSelectors.timeHints.contains(String($0)) || $0.has("reply") || $0 == "says" }
         }).joined(separator: " ")
         let t = cleanAuthor(own)
         return t.isEmpty ? nil : t

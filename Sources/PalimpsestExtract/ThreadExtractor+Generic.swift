@@ -7,10 +7,10 @@ import PalimpsestHTML
 /// author or a time. Ids come from `data-id`-like attributes or digits in an id; otherwise a fingerprint.
 extension ThreadExtractor {
     func genericItems(_ document: HTMLDocument) -> [Item] {
-        let lower = "translate(concat(@id,' ',@class),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
-        let test = CommentSelectors.containerWords.map { "contains(\(lower),'\($0)')" }.joined(separator: " or ")
-        let containers = document.select("//*[not(self::a) and not(self::form) and not(self::input) and (\(test))]")
-            .prefix(200).filter { !isForeign($0) }
+        let words = CommentSelectors.containerWords.map { Array($0.utf8) }
+        let containers = (document.root?.elements {
+            !$0.hasName("a") && !$0.hasName("form") && !$0.hasName("input") && $0.idOrClassContains(any: words)
+        } ?? []).prefix(200).filter { !isForeign($0) }
         var best: [HTMLNode] = []
         var seen = Set<HTMLNode>()
         for container in containers {
@@ -24,7 +24,8 @@ extension ThreadExtractor {
                 }
                 for key in order {
                     let members = groups[key]!.filter(looksLikeComment)
-                    if members.count > best.count { best = members }
+                    // Repeated blocks: one alone is more likely an article block than a thread of one.
+                    if members.count >= 2, members.count > best.count { best = members }
                 }
             }
         }

@@ -319,9 +319,16 @@ struct ThreadExtractor {
     }
 
     func declaredCount(_ document: HTMLDocument, container: HTMLNode?) -> Int? {
-        let xpath = "/descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::span or self::div or self::p or self::strong or self::a or self::button or self::li][contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'comment') or contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'count') or contains(translate(concat(@class,' ',@id),'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'reaction') or self::h2 or self::h3 or self::h4]"
+        // Headings, and small elements whose class or id speaks of comments, a count or reactions.
+        let words = ["comment", "count", "reaction"].map { Array($0.utf8) }
+        let labels = document.root?.elements { node in
+            if node.hasName("h2") || node.hasName("h3") || node.hasName("h4") { return true }
+            guard node.hasName("h1") || node.hasName("h5") || node.hasName("span") || node.hasName("div") || node.hasName("p")
+                || node.hasName("strong") || node.hasName("a") || node.hasName("button") || node.hasName("li") else { return false }
+            return node.idOrClassContains(any: words)
+        } ?? []
         var best: (score: Int, value: Int)?
-        for node in document.select(xpath) {
+        for node in labels {
             // A count label is small and never inside a comment.
             if node.elementChildren.count > 4 || isInsideItem(node) || isForeign(node) { continue }
             if node.hasName("a"), let href = node.attribute("href"), !href.hasPrefix("#") { continue }
@@ -330,7 +337,7 @@ struct ThreadExtractor {
             // A bare number in a count element of the thread (wpDiscuz's `wpd-cc-value`).
             let cls = (node.attribute("class") ?? "").lowercased()
             if inside, !text.isEmpty, text.count <= 7, text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "," }),
-               cls.contains("count") || cls.contains("cc-value"), let value = Int(text.filter(\.isNumber))
+               cls.has("count") || cls.has("cc-value"), let value = Int(text.filter(\.isNumber))
             {
                 if best == nil || 3 > best!.score { best = (3, value) }
                 continue
@@ -390,11 +397,11 @@ struct ThreadExtractor {
         guard let first = items.first else { return nil }
         if first.wpDiscuzParent != nil || (first.node.attribute("id") ?? "").hasPrefix("wc-comm-") { return "wpdiscuz" }
         let cls = (first.node.attribute("class") ?? "") + " " + (first.node.attribute("id") ?? "")
-        if cls.contains("depth-") || document.first("//*[contains(@class,'comment-list') or contains(@class,'commentlist')]") != nil {
+        if cls.has("depth-") || document.first("//*[contains(@class,'comment-list') or contains(@class,'commentlist')]") != nil {
             return "wordpress"
         }
-        if (first.node.attribute("id") ?? "").hasPrefix("c"), cls.contains("comment") { return "blogger" }
-        if cls.contains("comment-li") || (first.node.attribute("id") ?? "").hasPrefix("forum") { return "spip" }
+        if (first.node.attribute("id") ?? "").hasPrefix("c"), cls.has("comment") { return "blogger" }
+        if cls.has("comment-li") || (first.node.attribute("id") ?? "").hasPrefix("forum") { return "spip" }
         if document.first("//*[contains(concat(' ',@class,' '),' indented ')]") != nil || first.node.attribute("typeof") == "schema:Comment" {
             return "drupal"
         }
@@ -402,11 +409,26 @@ struct ThreadExtractor {
     }
 
     func scriptWidget(_ document: HTMLDocument) -> String? {
-        let marks = document.select("//script/@src | //iframe/@src | //div/@id | //div/@class | //script[not(@src)]")
-            .map { $0.textContent.prefix(4000).lowercased() }
-        for (name, needle) in CommentSelectors.scriptWidgets where marks.contains(where: { $0.contains(needle) }) {
-            return name
+        // Script and iframe sources, inline scripts (their first 4,000 bytes), div ids and classes: bytes
+        // searched in place, without case, in one walk.
+        let needles = CommentSelectors.scriptWidgets.map { ($0.0, Array($0.1.utf8)) }
+        var found: (index: Int, name: String)?
+        func look(_ bytes: UnsafeBufferPointer<UInt8>) {
+            let limited = UnsafeBufferPointer(rebasing: bytes.prefix(4000))
+            for (i, needle) in needles.enumerated() where found.map({ i < $0.index }) ?? true {
+                if HTMLNode.contains(limited, needle.1) { found = (i, needle.0) }
+            }
         }
-        return nil
+        document.root?.forEachElement { node in
+            if node.hasName("script") {
+                if node.withAttributeBytes("src", look) == nil { _ = node.firstChild?.withTextBytes(look) }
+            } else if node.hasName("iframe") {
+                _ = node.withAttributeBytes("src", look)
+            } else if node.hasName("div") {
+                _ = node.withAttributeBytes("id", look)
+                _ = node.withAttributeBytes("class", look)
+            }
+        }
+        return found?.name
     }
 }

@@ -106,6 +106,10 @@ public struct DiffText {
     public func render(url: String, diff d: ThreadDiff) -> String {
         let style = renderer.style
         func safe(_ s: String) -> String { TerminalText.safe(s) }
+        /// A paragraph on one line: its line breaks shown as " / ".
+        func oneLine(_ p: String) -> String {
+            p.split(separator: "\n", omittingEmptySubsequences: false).map { safe(String($0)) }.joined(separator: " / ")
+        }
         var out: [String] = []
         out.append(style.bold(safe(url)))
         out.append("from capture \(d.from.number) (\(ISOTime.format(d.from.capturedAt))) to capture \(d.to.number) (\(ISOTime.format(d.to.capturedAt)))")
@@ -152,10 +156,10 @@ public struct DiffText {
             let pad = String(repeating: " ", count: c.depth * renderer.indentWidth)
             if addedIDs.contains(c.id) {
                 out.append(style.green("+ " + pad + plain(renderer.commentHeader(c))))
-                for p in c.paragraphs { out.append(style.green("+ " + pad + "  " + safe(p).replacingOccurrences(of: "\\u{A}", with: " / "))) }
+                for p in c.paragraphs { out.append(style.green("+ " + pad + "  " + oneLine(p))) }
             } else if removedIDs.contains(c.id) {
                 out.append(style.red("- " + pad + plain(renderer.commentHeader(c))))
-                for p in c.paragraphs { out.append(style.red("- " + pad + "  " + safe(p).replacingOccurrences(of: "\\u{A}", with: " / "))) }
+                for p in c.paragraphs { out.append(style.red("- " + pad + "  " + oneLine(p))) }
             } else if let e = edits[c.id] {
                 out.append(style.yellow("~ ") + pad + renderer.commentHeader(c))
                 out.append("  " + pad + "  " + words(before: e.before.text, after: e.after.text))

@@ -6,6 +6,11 @@ import Foundation
 public enum TerminalText {
     /// Escapes everything a terminal could act on. `keepNewlines` keeps "\n" (for multi-line blocks).
     public static func safe(_ text: String, keepNewlines: Bool = false) -> String {
+        // Fast path: no byte that could start anything to escape (C0 and DEL; C1 is 0xC2 0x80-0x9F; the
+        // format characters below start with 0xD8, 0xE2 or 0xEF), which is nearly every comment.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 || $0 == 0xEF }) {
+            return text
+        }
         var out = String.UnicodeScalarView()
         var changed = false
         for scalar in text.unicodeScalars {

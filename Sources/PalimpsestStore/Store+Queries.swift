@@ -152,12 +152,22 @@ extension Store {
 
             // The versions valid at one of the captures.
             var nodes: [[ThreadOrder.Node]] = Array(repeating: [], count: numbers.count)
+            // Without the removed ones, only comments present at one of the captures are read and decoded.
+            var arguments: StatementArguments = [pageID, hi, lo]
+            var presentAtOne = ""
+            if !includeRemoved {
+                presentAtOne = " AND comment_id IN (SELECT comment_id FROM presence WHERE page_id = ? AND ("
+                    + numbers.map { _ in "(start_capture <= ? AND (end_capture IS NULL OR end_capture > ?))" }
+                        .joined(separator: " OR ") + "))"
+                arguments += [pageID]
+                for n in numbers { arguments += [n, n] }
+            }
             let versions = try Row.fetchCursor(db, sql: """
                 SELECT comment_id, first_capture, until_capture, site_id, has_site_id, parent, author, author_url,
                        posted, posted_text, kind, paragraphs, permalink
                 FROM comment_version
-                WHERE page_id = ? AND first_capture <= ? AND (until_capture IS NULL OR until_capture > ?)
-                """, arguments: [pageID, hi, lo])
+                WHERE page_id = ? AND first_capture <= ? AND (until_capture IS NULL OR until_capture > ?)\(presentAtOne)
+                """, arguments: arguments)
             while let row = try versions.next() {
                 let commentID: Int64 = row[0]
                 guard let life = lives[commentID] else { continue }

@@ -36,6 +36,23 @@ import Testing
         #expect(!e.article.plainText.contains("Pas si vite"))
     }
 
+    /// Modelled on a news site whose story wrapper's class speaks of comments (nytimes in the readability
+    /// corpus): one block with a byline and a time is the article, not a thread of one comment, and the body
+    /// must not be excluded from the article.
+    @Test func oneBlockInACommentsClassedWrapperIsNotAThread() {
+        let paragraph = "The talks went on late into the night, and the delegates left without an agreement on the border."
+        let html = """
+            <html><head><title>Talks stall</title></head><body>
+            <div class="story-body comments-enabled"><article class="story theme-main">
+            <p class="byline">By JANE DOE</p><time datetime="2017-01-13T03:38:38-05:00">JAN. 13, 2017</time>
+            <p>\(paragraph)</p><p>\(paragraph) Again.</p><p>\(paragraph) And a third time.</p>
+            </article></div></body></html>
+            """
+        let e = PageExtractor().extract(html: html, url: "https://news.example.com/2017/01/13/talks.html")
+        #expect(e.thread.items.isEmpty)
+        #expect(e.article.paragraphs.contains(paragraph))
+    }
+
     @Test func themeThatClosesEachCommentBeforeItsRepliesUsesDepthClasses() throws {
         let t = try ThreadFixtures.extract("wordpress-flat-depth.html").thread
         #expect(t.items.map(\.id) == ["71", "72", "73", "74"])
