@@ -228,8 +228,12 @@ def report(r, quick, started):
         L.append("| query | median | worst |")
         L.append("|---|---|---|")
         L.append(f"| history (all captures) | {fmt(q['history_ms_median'])} ms | {fmt(q['history_ms_worst'])} ms |")
-        L.append(f"| restore at a random capture (state + text) | {fmt(q['restore_ms_median'])} ms | {fmt(q['restore_ms_worst'])} ms |")
-        L.append(f"| diff between two random captures (both states + threaded view) | {fmt(q['diff_ms_median'])} ms | {fmt(q['diff_ms_worst'])} ms |")
+        if "state_ms_median" in q:
+            L.append(f"| state at a random capture (every comment present, in thread order) | {fmt(q['state_ms_median'])} ms | {fmt(q['state_ms_worst'])} ms |")
+        L.append(f"| restore at a random capture (state + text as printed) | {fmt(q['restore_ms_median'])} ms | {fmt(q['restore_ms_worst'])} ms |")
+        L.append(f"| diff between two random captures (both states + comparison) | {fmt(q['diff_ms_median'])} ms | {fmt(q['diff_ms_worst'])} ms |")
+        if "diff_text_ms_median" in q:
+            L.append(f"| diff as printed (+ the threaded view of the whole thread) | {fmt(q['diff_text_ms_median'])} ms | {fmt(q['diff_text_ms_worst'])} ms |")
         L.append(f"\nGoal: state and diff under 100 ms. Peak RSS {q['peak_rss_mib']} MiB.\n")
     L.append("## 5. Memory\n")
     L.append("Peak resident memory is given beside each job above (getrusage of the benchmark process).\n")
@@ -237,12 +241,13 @@ def report(r, quick, started):
         u = r["runner"]
         L.append(f"The scheduled runner (`palimpsest-bench runner`: the real runner, capturer and store, time driven by a "
                  f"manual clock) over {u['captures']:,} captures of 100 pages ({fmt(u['captures_per_s'])} captures/s, "
-                 f"{u['failures']} failed): resident memory {u['rss_after_warmup_mib']} MiB after the first fifth, "
-                 f"{u['rss_last_mib']} MiB at the end (growth {u['rss_growth_mib']:+.1f} MiB); peak {u['peak_rss_mib']} MiB.\n")
-        L.append("| captures | resident MiB | schedule state file bytes |")
-        L.append("|---|---|---|")
+                 f"{u['failures']} failed): live memory (resident after `malloc_trim`) {u['rss_after_warmup_mib']} MiB "
+                 f"after the first fifth, {u['rss_last_mib']} MiB at the end (growth {u['rss_growth_mib']:+.1f} MiB); "
+                 f"peak {u['peak_rss_mib']} MiB.\n")
+        L.append("| captures | resident MiB | resident after malloc_trim, MiB | schedule state file bytes |")
+        L.append("|---|---|---|---|")
         for x in u["samples"]:
-            L.append(f"| {x['captures']:,} | {x['rss_mib']} | {x['state_bytes']:,} |")
+            L.append(f"| {x['captures']:,} | {x['rss_mib']} | {x.get('rss_trimmed_mib', '–')} | {x['state_bytes']:,} |")
         L.append("")
     L.append("## Raw results\n")
     L.append("```json\n" + json.dumps(r, indent=1, sort_keys=True, default=str)[:20000] + "\n```\n")
@@ -253,7 +258,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller runs (200 captures of the large thread, 3 rounds)")
     ap.add_argument("--skip-build", action="store_true")
-    ap.add_argument("--only", nargs="*", default=["extraction", "pipeline", "storage", "runner"])
+    ap.add_argument("--only", nargs="*", default=["extraction", "pipeline", "storage", "runner"],
+                    help="parts to run (extraction pipeline storage runner queries); the others are kept from the "
+                         "last results.json")
+    ap.add_argument("--large-store", help="with --only queries: the large store an earlier storage run kept")
     args = ap.parse_args()
     if not os.path.isdir(SHARED):
         sys.exit("../shared (corpora and scenario) is needed beside the repository")
@@ -262,7 +270,10 @@ def main():
     if not args.skip_build:
         sh(["swift", "build", "-c", "release", "--product", "palimpsest"], cwd=ROOT)
         sh(["swift", "build", "-c", "release", "--product", "palimpsest-bench"], cwd=ROOT)
-    r = {}
+    results = os.path.join(OUT, "results.json")
+    r = json.load(open(results)) if os.path.exists(results) and set(args.only) != {"extraction", "pipeline", "storage", "runner"} else {}
+    if "queries" in args.only and "storage" not in args.only:
+        r["queries"] = bench("queries", "--store", args.large_store, "--url", r["large"]["url"], "--samples", "30")
     if "extraction" in args.only:
         extraction(r)
     if "pipeline" in args.only:
@@ -271,7 +282,7 @@ def main():
         storage(r, args.quick)
     if "runner" in args.only:
         runner(r, args.quick)
-    with open(os.path.join(OUT, "results.json"), "w") as f:
+    with open(results, "w") as f:
         json.dump(r, f, indent=1, default=str)
     with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
         f.write(report(r, args.quick, started))

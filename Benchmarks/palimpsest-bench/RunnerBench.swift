@@ -49,14 +49,18 @@ struct RunnerBench: AsyncParsableCommand {
                 site.change(2)
                 clock.advance(by: 30 * 60)
                 if done >= nextSample {
-                    samples.append(["captures": done, "rss_mib": currentRSSMiB(),
+                    // Resident memory as it stands, then after giving free heap pages back to the system: what
+                    // stays after malloc_trim is live memory (a leak would show there), the rest is the allocator's.
+                    let rss = currentRSSMiB()
+                    _ = mallocTrim(0)
+                    samples.append(["captures": done, "rss_mib": rss, "rss_trimmed_mib": currentRSSMiB(),
                                     "state_bytes": fileSize(statePath)])
                     nextSample += every
                 }
             }
             _ = try checkpointedSize(storePath)
         }
-        let rss = samples.compactMap { $0["rss_mib"] as? Double }
+        let rss = samples.compactMap { $0["rss_trimmed_mib"] as? Double }
         // Growth: last sample against the first one taken after warm-up (the first fifth of the run).
         let warm = rss.count >= 5 ? rss[rss.count / 5] : rss.first ?? 0
         emit(["captures": done, "failures": failures, "seconds": elapsed, "captures_per_s": Double(done) / elapsed,
@@ -72,3 +76,6 @@ func currentRSSMiB() -> Double {
     guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
     return (pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576 * 10).rounded() / 10
 }
+
+/// glibc's malloc_trim (not exported to Swift by Glibc's module map).
+@_silgen_name("malloc_trim") func mallocTrim(_ pad: Int) -> Int32

@@ -67,7 +67,12 @@ import Testing
         #expect(try store.history(url: Self.url).count == 1)
     }
 
-    @Test func aFullDiskFailsTheCaptureAndLosesNothing() throws {
+    /// True in a ThreadSanitizer build (`swift test --sanitize=thread`): its runtime faults (SIGBUS inside its
+    /// own signal handling) in a process whose file size is capped, so the full-disk case cannot run there.
+    static let underThreadSanitizer = dlsym(nil, "__tsan_init") != nil  // nil: RTLD_DEFAULT
+
+    @Test(.disabled(if: underThreadSanitizer, "ThreadSanitizer's runtime faults under a capped file size"))
+    func aFullDiskFailsTheCaptureAndLosesNothing() throws {
         let cli = CLI()
         #expect(try cli.run("import", CLI.fixture("library-thread/t0.html"), "--url", Self.url).status == 0)
         #expect(try cli.run("import", CLI.fixture("library-thread/t1.html"), "--url", Self.url).status == 0)
