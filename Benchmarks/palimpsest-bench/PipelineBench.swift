@@ -36,6 +36,11 @@ final class BenchSite: @unchecked Sendable {
         lock.withLock { for i in threads.indices { threads[i].change(n) } }
     }
 
+    /// Changes that keep every thread's size (see `SyntheticThread.churn`).
+    func churn(_ n: Int) {
+        lock.withLock { for i in threads.indices { threads[i].churn(n) } }
+    }
+
     var urls: [String] { (0..<threads.count).map { server.baseURL + "/article/\($0)" } }
 }
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import GRDB
+import GRDBSQLite
 import PalimpsestCore
 import PalimpsestFetch
 import PalimpsestSchedule
@@ -46,7 +48,9 @@ struct RunnerBench: AsyncParsableCommand {
                 }
                 done += report.captures
                 failures += report.failures
-                site.change(2)
+                // A new comment, an edit and a removal on every page: each capture records changes, and the
+                // pages keep their size (growing pages would grow memory for reasons of their own).
+                site.churn(3)
                 clock.advance(by: 30 * 60)
                 if done >= nextSample {
                     // Resident memory as it stands, then after giving free heap pages back to the system: what
@@ -54,6 +58,7 @@ struct RunnerBench: AsyncParsableCommand {
                     let rss = currentRSSMiB()
                     _ = mallocTrim(0)
                     samples.append(["captures": done, "rss_mib": rss, "rss_trimmed_mib": currentRSSMiB(),
+                                    "sqlite_mib": (Double(sqlite3_memory_used()) / 104_857.6).rounded() / 10,
                                     "state_bytes": fileSize(statePath)])
                     nextSample += every
                 }

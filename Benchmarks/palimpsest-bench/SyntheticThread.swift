@@ -45,6 +45,21 @@ struct SyntheticThread {
     }
 
     /// Applies `count` changes: about half new comments, a quarter edits, a quarter removals.
+    /// `count` changes that keep the thread's size: in turn a new comment, an edit, a removal.
+    mutating func churn(_ count: Int) {
+        for k in 0..<count {
+            switch k % 3 {
+            case 0:
+                items.append(makeItem())
+            case 1:
+                let i = Int(rng.next() % UInt64(items.count))
+                items[i].text = sentence(12)
+            default:
+                items.remove(at: Int(rng.next() % UInt64(items.count - 1)))
+            }
+        }
+    }
+
     mutating func change(_ count: Int) {
         for k in 0..<count {
             switch k % 4 {
