@@ -36,12 +36,13 @@ status=0
 for t in "${targets[@]}"; do
     work="$scratch/corpus/$t"
     crashes="$scratch/crashes/$t"
+    # A reproducible run (FUZZ_RUNS) starts from the seeds alone, not from what earlier runs added.
+    [ -z "${FUZZ_RUNS:-}" ] || rm -rf "$work"
     mkdir -p "$work" "$crashes"
     for d in $(seeds "$t"); do
         [ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.md' -exec cp {} "$work/" \;
     done
     if [ -n "${FUZZ_RUNS:-}" ]; then
-        rm -rf "$work" && mkdir -p "$work"  # from the seeds alone, so that a run is reproducible
         budget=(-runs="$FUZZ_RUNS" -seed=1)
         echo "== $t: $FUZZ_RUNS inputs (seed 1), corpus $(ls "$work" | wc -l) inputs"
     else
