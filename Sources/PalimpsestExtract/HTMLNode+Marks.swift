@@ -33,6 +33,28 @@ extension HTMLNode {
         return withAttributeBytes("id", test) == true || withAttributeBytes("class", test) == true
     }
 
+    /// Whether the id, or one of the class tokens, equals one of `tokens` (lower case; ASCII letters compared
+    /// without case).
+    func idOrClassTokenIs(any tokens: [[UInt8]]) -> Bool {
+        let whole = { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in tokens.contains { HTMLNode.equal(bytes, $0) } }
+        if withAttributeBytes("id", whole) == true { return true }
+        return withAttributeBytes("class") { bytes -> Bool in
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A
+                || bytes[i] == 0x0D || bytes[i] == 0x0C {
+                if i > start, whole(UnsafeBufferPointer(rebasing: bytes[start..<i])) { return true }
+                start = i + 1
+            }
+            return false
+        } == true
+    }
+
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ lowered: [UInt8]) -> Bool {
+        guard a.count == lowered.count else { return false }
+        for i in 0..<a.count where lower(a[i]) != lowered[i] { return false }
+        return true
+    }
+
     /// Case-insensitive (ASCII) search of a lower-case needle.
     static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }
@@ -54,3 +76,8 @@ extension HTMLNode {
         b >= 65 && b <= 90 ? b + 32 : b
     }
 }
+
+/// libc's memmem (a GNU extension, not in Glibc's Swift module without _GNU_SOURCE).
+@_silgen_name("memmem")
+func cMemmem(_ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int)
+    -> UnsafeMutableRawPointer?

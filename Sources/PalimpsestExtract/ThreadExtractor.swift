@@ -210,16 +210,16 @@ struct ThreadExtractor {
     }
 
     /// Inside a sidebar, a "recent comments" widget, a list of most-commented stories...
+    static let sidebarBytes = CommentSelectors.sidebarTokens.map { Array($0.utf8) }
+    static let foreignBytes = CommentSelectors.foreignContainers.map { Array($0.utf8) }
+
     func isForeign(_ node: HTMLNode) -> Bool {
         var p = node.parent
+        // Bytes in place, no String per ancestor: this runs for every candidate of every scan.
         while let x = p, !x.hasName("body") {
-            let id = (x.attribute("id") ?? "").lowercased()
-            let tokens = ThreadExtractor.classTokens(x).map { $0.lowercased() }
-            if CommentSelectors.sidebarTokens.contains(id) || tokens.contains(where: { CommentSelectors.sidebarTokens.contains($0) }) {
+            if x.idOrClassTokenIs(any: ThreadExtractor.sidebarBytes) || x.idOrClassContains(any: ThreadExtractor.foreignBytes) {
                 return true
             }
-            let marks = id + " " + tokens.joined(separator: " ")
-            if CommentSelectors.foreignContainers.contains(where: { marks.has($0) }) { return true }
             p = x.parent
         }
         return false
@@ -350,6 +350,14 @@ struct ThreadExtractor {
     }
 
     static func count(in text: String) -> Int? {
+        // Most headings have no digit and start with none of the words of "no comment" / "one comment": no
+        // regular expression needs to run on them (NSRegularExpression is slow on Linux).
+        let hasDigit = text.unicodeScalars.contains { $0.properties.numericType == .decimal }
+        if !hasDigit {
+            let start = text.prefix(8).lowercased()
+            guard ["no", "aucun", "pas", "keine", "sin", "لا", "one", "un", "ein", "تعليق"].contains(where: { start.hasPrefix($0) })
+            else { return nil }
+        }
         let range = NSRange(text.startIndex..., in: text)
         if CommentSelectors.noComment.firstMatch(in: text, range: range) != nil { return 0 }
         if CommentSelectors.oneComment.firstMatch(in: text, range: range) != nil { return 1 }
@@ -367,8 +375,11 @@ struct ThreadExtractor {
         guard let url, let base = URL(string: url) else { return [] }
         let basePath = ThreadExtractor.postPath(base.path)
         var out: [String] = []
+        let page = Array("page".utf8)
         for node in document.select("//a[@href]") {
-            guard let href = node.attribute("href") else { continue }
+            // Every form of a comment-page link says "page": the regular expression only runs on those.
+            guard node.withAttributeBytes("href", { HTMLNode.contains($0, page) }) == true,
+                  let href = node.attribute("href") else { continue }
             let range = NSRange(href.startIndex..., in: href)
             guard CommentSelectors.commentPageLink.firstMatch(in: href, range: range) != nil,
                   let target = URL(string: href, relativeTo: base)?.absoluteURL,
@@ -413,10 +424,17 @@ struct ThreadExtractor {
         // searched in place, without case, in one walk.
         let needles = CommentSelectors.scriptWidgets.map { ($0.0, Array($0.1.utf8)) }
         var found: (index: Int, name: String)?
+        var lowered = [UInt8](repeating: 0, count: 4000)
         func look(_ bytes: UnsafeBufferPointer<UInt8>) {
-            let limited = UnsafeBufferPointer(rebasing: bytes.prefix(4000))
-            for (i, needle) in needles.enumerated() where found.map({ i < $0.index }) ?? true {
-                if HTMLNode.contains(limited, needle.1) { found = (i, needle.0) }
+            // Lower-cased once, then memmem per needle (vectorised in libc).
+            let count = min(bytes.count, 4000)
+            for i in 0..<count { lowered[i] = HTMLNode.lower(bytes[i]) }
+            lowered.withUnsafeBytes { hay in
+                for (i, needle) in needles.enumerated() where found.map({ i < $0.index }) ?? true {
+                    if needle.1.withUnsafeBytes({ cMemmem(hay.baseAddress, count, $0.baseAddress, $0.count) }) != nil {
+                        found = (i, needle.0)
+                    }
+                }
             }
         }
         document.root?.forEachElement { node in

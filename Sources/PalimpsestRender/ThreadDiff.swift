@@ -53,14 +53,17 @@ public struct ThreadDiff: Sendable {
 
         let before = old.comments.filter(\.present).map(\.comment)
         let after = new.comments.filter(\.present).map(\.comment)
-        let beforeByID = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let afterByID = Dictionary(after.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Positions by id, not copies of the comments: on a 10,000-comment thread the copies cost more than
+        // the comparison.
+        let beforeByID = ThreadDiff.positions(before)
+        let afterByID = ThreadDiff.positions(after)
         added = after.filter { beforeByID[$0.id] == nil }
         removed = before.filter { afterByID[$0.id] == nil }
         var edited: [Edit] = []
         var moved: [Move] = []
         for c in after {
-            guard let b = beforeByID[c.id] else { continue }
+            guard let i = beforeByID[c.id] else { continue }
+            let b = before[i]
             if b.paragraphs != c.paragraphs || b.author != c.author || b.kind != c.kind {
                 edited.append(Edit(before: b, after: c))
             }
@@ -73,8 +76,16 @@ public struct ThreadDiff: Sendable {
         merged = ThreadDiff.merge(before: before, after: after, afterByID: afterByID)
     }
 
+    /// Each id's first position.
+    static func positions(_ comments: [Comment]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        out.reserveCapacity(comments.count)
+        for (i, c) in comments.enumerated() where out[c.id] == nil { out[c.id] = i }
+        return out
+    }
+
     /// `after` in order, each comment only in `before` inserted after its nearest predecessor there.
-    static func merge(before: [Comment], after: [Comment], afterByID: [String: Comment]) -> [Comment] {
+    static func merge(before: [Comment], after: [Comment], afterByID: [String: Int]) -> [Comment] {
         var inserts: [String: [Comment]] = [:]  // predecessor id ("" = start) → removed comments after it
         var lastKept = ""
         for c in before {

@@ -167,12 +167,21 @@ enum Paragraphs {
     }
 
     static func decode(_ text: String) -> [String] {
-        let bytes = text.utf8
-        guard let first = bytes.first else { return [] }
-        if first == separator {
-            return bytes.dropFirst().split(separator: separator, omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self) }
+        var text = text
+        let split = text.withUTF8 { buf -> [String]? in
+            guard let first = buf.first, first == separator else { return nil }
+            // A plain loop over the bytes: the generic split was a fifth of reading a large thread's state.
+            var out: [String] = []
+            var start = 1
+            for i in 1..<buf.count where buf[i] == separator {
+                out.append(String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self))
+                start = i + 1
+            }
+            out.append(String(decoding: UnsafeBufferPointer(rebasing: buf[start...]), as: UTF8.self))
+            return out
         }
+        if let split { return split }
+        if text.isEmpty { return [] }
         return JSONText.decode([String].self, text) ?? [text]
     }
 }
