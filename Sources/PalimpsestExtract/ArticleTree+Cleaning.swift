@@ -104,6 +104,13 @@ extension ArticleTree {
 
     /// "Advertisement", "Loading…" and the like, alone in a box.
     private static func isAdOrLoadingLabel(_ text: String) -> Bool {
+        // The labels are a few words: text with more than 40 visible bytes is none of them (checked before
+        // folding and lower-casing a whole block's text).
+        var visible = 0
+        for b in text.utf8 where b > 0x20 {
+            visible += 1
+            if visible > 40 { return false }
+        }
         var t = TextWalk.fold(text).lowercased()
         for suffix in ["…", "..."] where t.hasSuffix(suffix) { t.removeLast(suffix.count) }
         return ["ad", "advertising", "advertisement", "pub", "publicité", "werb", "werbung", "广告", "реклама",
