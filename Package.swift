@@ -73,7 +73,7 @@ let package = Package(
             "PalimpsestServe", "PalimpsestCapture", "PalimpsestRender", "PalimpsestSchedule",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
-        ], path: "Benchmarks/palimpsest-bench", exclude: ["README.md"]),
+        ], path: "Benchmarks/palimpsest-bench"),
 
         .testTarget(name: "PalimpsestFetchTests", dependencies: ["PalimpsestFetch", "PalimpsestServe"], exclude: ["Fixtures"]),
         .testTarget(name: "PalimpsestExtractTests", dependencies: ["PalimpsestExtract"],

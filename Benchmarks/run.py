@@ -142,9 +142,19 @@ def pipeline(results, quick):
 
 
 def runner(results, quick):
+    # The site is served by another process (its pages change after each pass, keeping their size), so that
+    # only the runner's memory is measured.
     captures = "1000" if quick else "5000"
-    results["runner"] = bench("runner", "--pages", "100", "--captures", captures, "--comments", "50",
-                              "--every", "100" if quick else "500")
+    urls = os.path.join(tempfile.mkdtemp(), "urls.txt")
+    server = subprocess.Popen([BENCH, "serve", "--pages", "100", "--comments", "50", "--urls", urls, "--churn"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        server.stdout.readline()
+        results["runner"] = bench("runner", "--urls", urls, "--server-pid", str(server.pid), "--captures", captures,
+                                  "--every", "100" if quick else "500")
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def machine():
@@ -274,7 +284,7 @@ def report(r, quick, started):
     if "runner" in r:
         u = r["runner"]
         L.append(f"The scheduled runner (`palimpsest-bench runner`: the real runner, capturer and store, time driven by a "
-                 f"manual clock) over {u['captures']:,} captures of 100 pages ({fmt(u['captures_per_s'])} captures/s, "
+                 f"manual clock; the pages served by another process and changed after each pass) over {u['captures']:,} captures of 100 pages ({fmt(u['captures_per_s'])} captures/s, "
                  f"{u['failures']} failed): live memory (resident after `malloc_trim`) {u['rss_after_warmup_mib']} MiB "
                  f"after the first fifth, {u['rss_last_mib']} MiB at the end (growth {u['rss_growth_mib']:+.1f} MiB); "
                  f"peak {u['peak_rss_mib']} MiB.\n")

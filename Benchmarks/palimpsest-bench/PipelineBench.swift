@@ -103,6 +103,7 @@ struct ServeBench: ParsableCommand {
     @Option var pages = 100
     @Option var comments = 50
     @Option(help: "Where to write the URL list.") var urls: String
+    @Flag(help: "On SIGUSR1, changes that keep the pages' size (a new comment, an edit, a removal).") var churn = false
 
     func run() throws {
         let site = try BenchSite(pages: pages, comments: comments)
@@ -110,7 +111,7 @@ struct ServeBench: ParsableCommand {
         signal(SIGUSR1, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let change = DispatchSource.makeSignalSource(signal: SIGUSR1)
-        change.setEventHandler { site.change(2) }
+        change.setEventHandler { churn ? site.churn(3) : site.change(2) }
         change.resume()
         let stop = DispatchSource.makeSignalSource(signal: SIGTERM)
         let done = DispatchSemaphore(value: 0)

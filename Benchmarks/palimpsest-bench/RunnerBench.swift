@@ -17,15 +17,23 @@ struct RunnerBench: AsyncParsableCommand {
     @Option var captures = 5000
     @Option var comments = 50
     @Option(help: "Sample memory every this many captures.") var every = 500
+    @Option(help: "Pages served by another process (`palimpsest-bench serve`): their URL list, one per line. Without it the site is served from this process and changes between passes.")
+    var urls: String?
+    @Option(help: "With --urls: the server's process id, sent SIGUSR1 after each pass so that its pages change.")
+    var serverPID: Int32?
 
     func run() async throws {
-        let site = try BenchSite(pages: pages, comments: comments)
-        defer { site.server.stop() }
+        // In this process, a site whose pages change (and keep their size) between passes; or another
+        // process's pages, so that the server's own memory is not counted.
+        let site = urls == nil ? try BenchSite(pages: pages, comments: comments) : nil
+        defer { site?.server.stop() }
+        let pageURLs = try urls.map { try String(contentsOfFile: $0, encoding: .utf8).split(separator: "\n").map(String.init) }
+            ?? site!.urls
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("palimpsest-runner-\(UUID().uuidString)")
         let schedules = dir.appendingPathComponent("schedules")
         try FileManager.default.createDirectory(at: schedules, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let watches = site.urls.map { "[[watch]]\nurl = \"\($0)\"\nevery = \"30m\"\nmax_every = \"30m\"\n" }
+        let watches = pageURLs.map { "[[watch]]\nurl = \"\($0)\"\nevery = \"30m\"\nmax_every = \"30m\"\n" }
         try watches.joined(separator: "\n").write(to: schedules.appendingPathComponent("bench.toml"),
                                                    atomically: true, encoding: .utf8)
         let storePath = dir.appendingPathComponent("store.sqlite").path
@@ -50,7 +58,11 @@ struct RunnerBench: AsyncParsableCommand {
                 failures += report.failures
                 // A new comment, an edit and a removal on every page: each capture records changes, and the
                 // pages keep their size (growing pages would grow memory for reasons of their own).
-                site.churn(3)
+                site?.churn(3)
+                if let serverPID {
+                    kill(serverPID, SIGUSR1)
+                    try await Task.sleep(nanoseconds: 20_000_000)
+                }
                 clock.advance(by: 30 * 60)
                 if done >= nextSample {
                     // Resident memory as it stands, then after giving free heap pages back to the system: what
