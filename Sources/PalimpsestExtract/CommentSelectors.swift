@@ -75,6 +75,9 @@ enum CommentSelectors {
     static let noComment = try! NSRegularExpression(
         pattern: "^(?:no comments?|aucun commentaire|pas de commentaire|keine kommentare|0 comments?|sin comentarios|لا توجد تعليقات)\\b",
         options: [.caseInsensitive])
+    /// How a count written without a digit may start (`noComment`, `oneComment`): text with no digit that
+    /// starts otherwise is no count. Keep in step with those two expressions.
+    static let countWithoutDigitStarts = ["no", "aucun", "pas", "keine", "sin", "لا", "one", "un", "ein", "تعليق"]
     static let oneComment = try! NSRegularExpression(
         pattern: "^(?:one|un|une|ein|eine|1)\\s+(?:comment|commentaire|kommentar|réaction|reaction|response|réponse)\\b|^تعليق واحد",
         options: [.caseInsensitive])

@@ -352,11 +352,9 @@ struct ThreadExtractor {
     static func count(in text: String) -> Int? {
         // Most headings have no digit and start with none of the words of "no comment" / "one comment": no
         // regular expression needs to run on them (NSRegularExpression is slow on Linux).
-        let hasDigit = text.unicodeScalars.contains { $0.properties.numericType == .decimal }
-        if !hasDigit {
+        if !text.unicodeScalars.contains(where: { $0.properties.numericType == .decimal }) {
             let start = text.prefix(8).lowercased()
-            guard ["no", "aucun", "pas", "keine", "sin", "لا", "one", "un", "ein", "تعليق"].contains(where: { start.hasPrefix($0) })
-            else { return nil }
+            guard CommentSelectors.countWithoutDigitStarts.contains(where: { start.hasPrefix($0) }) else { return nil }
         }
         let range = NSRange(text.startIndex..., in: text)
         if CommentSelectors.noComment.firstMatch(in: text, range: range) != nil { return 0 }

@@ -199,10 +199,18 @@ struct CLI {
 
     func run(_ args: String...) throws -> Result { try run(args) }
 
-    func run(_ args: [String]) throws -> Result {
+    /// Runs the binary with `args`; with `shellSetup`, through bash, those commands (`ulimit`, `setpriv`...)
+    /// run first in the same process.
+    func run(_ args: [String], shellSetup: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = CLI.binary
-        p.arguments = args.first == "--store" ? args : ["--store", store.path] + args
+        let full = args.first == "--store" ? args : ["--store", store.path] + args
+        if let shellSetup {
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = ["-c", shellSetup + "; exec \"$@\"", "bash", CLI.binary.path] + full
+        } else {
+            p.executableURL = CLI.binary
+            p.arguments = full
+        }
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         p.environment = env

@@ -7,25 +7,6 @@ import Testing
 @Suite struct StoreFaultTests {
     static let url = CLIScenarioTests.url
 
-    /// Runs the CLI through bash, with `setup` (shell commands) run first in the same process.
-    func run(_ cli: CLI, setup: String, _ args: [String]) throws -> CLI.Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", setup + "; exec \"$@\"", "bash", CLI.binary.path, "--store", cli.store.path] + args
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLI.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                          stderr: String(decoding: e, as: UTF8.self))
-    }
-
     /// The store's files and their bytes.
     func contents(_ cli: CLI) throws -> [String: Data] {
         var all: [String: Data] = [:]
@@ -55,7 +36,7 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: cli.dir.path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: cli.dir.path) }
         let setup = geteuid() == 0 ? "exec setpriv --reuid=65534 --regid=65534 --clear-groups -- \"$@\"" : ":"
-        let r = try run(cli, setup: setup, ["import", CLI.fixture("library-thread/t1.html"), "--url", Self.url])
+        let r = try cli.run(["import", CLI.fixture("library-thread/t1.html"), "--url", Self.url], shellSetup: setup)
         #expect(r.status != 0)
         #expect(r.stderr.contains("is read-only") && r.stderr.contains("nothing was written"), "a clear message: \(r.stderr)")
         #expect(!r.stderr.contains("Fatal error"))
@@ -80,8 +61,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: noise) }
         // No file may grow past 256 KiB: the capture of an 800 KB incompressible body cannot be written, as on
         // a full disk (the write fails with EFBIG instead of ENOSPC; SIGXFSZ is ignored so the write returns).
-        let r = try run(cli, setup: "ulimit -f 256; trap '' XFSZ",
-                        ["import", noise, "--url", Self.url + "?noise"])
+        let r = try cli.run(["import", noise, "--url", Self.url + "?noise"], shellSetup: "ulimit -f 256; trap '' XFSZ")
         #expect(r.status != 0)
         #expect((r.stderr.contains("the disk is full") || r.stderr.contains("writing to the disk failed"))
                 && r.stderr.contains("nothing of this was recorded"), "a clear message: \(r.stderr)")
