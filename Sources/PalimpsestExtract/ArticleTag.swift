@@ -15,81 +15,41 @@ enum ArticleTag: UInt8 {
     /// names do: a block inside them still starts its own block.)
     case block
 
-    init(_ node: HTMLNode) {
-        switch node.name {
-        case "html": self = .html
-        case "body": self = .body
-        case "div": self = .div
-        case "p": self = .p
-        case "section": self = .section
-        case "article": self = .article
-        case "main": self = .main
-        case "header": self = .header
-        case "footer": self = .footer
-        case "nav": self = .nav
-        case "aside": self = .aside
-        case "h1": self = .h1
-        case "h2": self = .h2
-        case "h3": self = .h3
-        case "h4": self = .h4
-        case "h5": self = .h5
-        case "h6": self = .h6
-        case "td": self = .td
-        case "th": self = .th
-        case "tr": self = .tr
-        case "table": self = .table
-        case "thead": self = .thead
-        case "tbody": self = .tbody
-        case "caption": self = .caption
-        case "pre": self = .pre
-        case "code": self = .code
-        case "blockquote": self = .blockquote
-        case "ul": self = .ul
-        case "ol": self = .ol
-        case "li": self = .li
-        case "dl": self = .dl
-        case "dd": self = .dd
-        case "dt": self = .dt
-        case "address": self = .address
-        case "figure": self = .figure
-        case "figcaption": self = .figcaption
-        case "details": self = .details
-        case "summary": self = .summary
-        case "center": self = .center
-        case "hr": self = .hr
-        case "br": self = .br
-        case "a": self = .a
-        case "del": self = .del
-        case "ins": self = .ins
-        case "span": self = .span
-        case "img": self = .img
-        case "picture": self = .picture
-        case "input": self = .input
-        case "form": self = .form
-        case "fieldset": self = .fieldset
-        case "object": self = .object
-        case "embed": self = .embed
-        case "iframe": self = .iframe
-        case "video": self = .video
-        case "script": self = .script
-        case "style": self = .style
-        case "noscript": self = .noscript
-        case "template": self = .template
-        case "svg": self = .svg
-        case "canvas": self = .canvas
-        case "button": self = .button
-        case "select": self = .select
-        case "textarea": self = .textarea
-        case "option": self = .option
-        case "label": self = .label
-        case "head": self = .head
-        case "title": self = .title
-        case "meta": self = .meta
-        case "link": self = .link
-        case "dialog": self = .dialog
-        case "menu", "hgroup", "tfoot", "legend", "search", "frameset", "frame": self = .block
-        default: self = .other
+    /// The names told apart (libxml2 gives HTML element names in lower case); any other name is `.other`.
+    static let names: [(String, ArticleTag)] = [
+        ("html", .html), ("body", .body), ("div", .div), ("p", .p), ("section", .section), ("article", .article),
+        ("main", .main), ("header", .header), ("footer", .footer), ("nav", .nav), ("aside", .aside), ("h1", .h1),
+        ("h2", .h2), ("h3", .h3), ("h4", .h4), ("h5", .h5), ("h6", .h6), ("td", .td), ("th", .th), ("tr", .tr),
+        ("table", .table), ("thead", .thead), ("tbody", .tbody), ("caption", .caption), ("pre", .pre),
+        ("code", .code), ("blockquote", .blockquote), ("ul", .ul), ("ol", .ol), ("li", .li), ("dl", .dl),
+        ("dd", .dd), ("dt", .dt), ("address", .address), ("figure", .figure), ("figcaption", .figcaption),
+        ("details", .details), ("summary", .summary), ("center", .center), ("hr", .hr), ("br", .br), ("a", .a),
+        ("del", .del), ("ins", .ins), ("span", .span), ("img", .img), ("picture", .picture), ("input", .input),
+        ("form", .form), ("fieldset", .fieldset), ("object", .object), ("embed", .embed), ("iframe", .iframe),
+        ("video", .video), ("script", .script), ("style", .style), ("noscript", .noscript), ("template", .template),
+        ("svg", .svg), ("canvas", .canvas), ("button", .button), ("select", .select), ("textarea", .textarea),
+        ("option", .option), ("label", .label), ("head", .head), ("title", .title), ("meta", .meta), ("link", .link),
+        ("dialog", .dialog), ("menu", .block), ("hgroup", .block), ("tfoot", .block), ("legend", .block),
+        ("search", .block), ("frameset", .block), ("frame", .block)
+    ]
+
+    /// Names of up to eight bytes packed in an integer: looking a tag up builds no String (this runs for
+    /// every element of every pass).
+    private static let byKey: [UInt64: ArticleTag] = {
+        var out: [UInt64: ArticleTag] = [:]
+        for (name, tag) in names where name.utf8.count <= 8 {
+            out[Array(name.utf8).withUnsafeBufferPointer(HTMLNode.nameKey)!] = tag
         }
+        return out
+    }()
+    private static let longNames: [String: ArticleTag] = Dictionary(
+        names.filter { $0.0.utf8.count > 8 }, uniquingKeysWith: { a, _ in a })
+
+    init(_ node: HTMLNode) {
+        self = node.withNameBytes { bytes in
+            if let key = HTMLNode.nameKey(bytes) { return ArticleTag.byKey[key] ?? .other }
+            return ArticleTag.longNames[String(decoding: bytes, as: UTF8.self)] ?? .other
+        } ?? .other
     }
 
     /// Elements whose whole subtree is never article text. (Navigation, asides and footers are scored

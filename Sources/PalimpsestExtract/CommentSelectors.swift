@@ -1,15 +1,26 @@
 import Foundation
+import PalimpsestHTML
 
 /// The data the thread extractor reads comment markup with: which ids and classes mark a comment, where its
 /// text, author and time are, what is not part of its text. A new site is usually a new hint here (or a user
 /// rule, see `SiteRules`), not new code.
 enum CommentSelectors {
-    /// Candidate comment elements: an id (or name) with a digit, or a class with a long number.
+    /// Candidate comment elements: an id with a digit, a named anchor (without id) with a digit, a class that
+    /// says "comment" with a number of five digits or more. Tested on every element in one walk.
     static let candidates = [
-        "/descendant::*[@id][contains(translate(@id,'123456789','000000000'),'0')]",
-        "/descendant::a[@name][not(@id)][contains(translate(@name,'123456789','000000000'),'0')]",
-        "/descendant::*[@class][contains(@class,'comment')][contains(translate(@class,'0123456789','0000000000'),'00000')]",
+        CandidateMark(attribute: "id", digits: 1),
+        CandidateMark(attribute: "name", element: "a", unlessAttribute: "id", digits: 1),
+        CandidateMark(attribute: "class", word: "comment", digits: 5),
     ]
+
+    /// The thread's places, never article body: ids and class tokens (exact, case kept).
+    static let threadPlaceIDs = ["comments", "respond", "disqus_thread"].map { Array($0.utf8) }
+    static let threadPlaceClasses = ["comments-area", "comment-respond"].map { Array($0.utf8) }
+    /// Where the thread would be when no comment is on the page.
+    static let emptyThreadIDs = ["comments", "commentsList"].map { Array($0.utf8) }
+    static let emptyThreadClasses = ["comments-area"].map { Array($0.utf8) }
+    /// Class parts that say the thread is WordPress's comment list.
+    static let wordPressListClasses = ["comment-list", "commentlist"].map { Array($0.utf8) }
 
     /// Words in an id that mark a comment (lower case). Blogger's `c1234567...` is matched apart.
     static let idWords = ["comment", "kommentar", "reaction", "forum", "reply", "respuesta", "wc-comm-"]
@@ -93,4 +104,37 @@ enum CommentSelectors {
 
     /// Links to the thread's other comment pages.
     static let commentPageLink = try! NSRegularExpression(pattern: "(?:/comment-page-\\d+/?|[?&;]cpage=\\d+|[?&]comments?_?page=\\d+|/comments?/page/\\d+)", options: [.caseInsensitive])
+}
+
+/// A mark of a candidate comment element: `attribute` holds a run of at least `digits` ASCII digits (and
+/// `word`, case kept, when given), on `element` only when given, and not when `unlessAttribute` is present.
+struct CandidateMark {
+    var attribute: StaticString
+    var element: StaticString?
+    var unlessAttribute: StaticString?
+    var word: StaticString?
+    var digits: Int
+
+    init(attribute: StaticString, element: StaticString? = nil, unlessAttribute: StaticString? = nil,
+         word: StaticString? = nil, digits: Int) {
+        self.attribute = attribute
+        self.element = element
+        self.unlessAttribute = unlessAttribute
+        self.word = word
+        self.digits = digits
+    }
+
+    func marks(_ node: HTMLNode) -> Bool {
+        if let element, !node.hasName(element) { return false }
+        if let unlessAttribute, node.hasAttribute(unlessAttribute) { return false }
+        return node.withAttributeBytes(attribute) { bytes -> Bool in
+            var run = 0, longest = 0
+            for b in bytes {
+                if b >= 0x30 && b <= 0x39 { run += 1; longest = max(longest, run) } else { run = 0 }
+            }
+            guard longest >= digits else { return false }
+            guard let word else { return true }
+            return word.withUTF8Buffer { cMemmem(bytes.baseAddress, bytes.count, $0.baseAddress, $0.count) } != nil
+        } ?? false
+    }
 }

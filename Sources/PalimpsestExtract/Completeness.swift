@@ -17,12 +17,16 @@ enum Completeness {
 
     /// The document ends early: no closing </body> or </html> near its end.
     static func truncation(_ html: String) -> Problem? {
-        let tail = html.utf8.suffix(4096)
-        let text = String(decoding: tail, as: UTF8.self).lowercased()
-        if text.contains("</html") || text.contains("</body") { return nil }
+        var html = html
+        let closed = html.withUTF8 { bytes in
+            Completeness.closingTags.occurs(in: UnsafeBufferPointer(rebasing: bytes.suffix(4096)))
+        }
+        if closed { return nil }
         if html.utf8.count < 64 { return Problem("empty-document", "the page is empty or nearly so") }
         return Problem("truncated-document", "the page ends early: no closing </body> or </html> (the transfer or the server cut it)")
     }
+
+    static let closingTags = ByteWords(["</html", "</body"])
 
     static let errorWords = try! NSRegularExpression(pattern: """
         (?:maintenance|temporarily unavailable|service unavailable|momentanément indisponible|temporairement indisponible|\
@@ -35,12 +39,22 @@ enum Completeness {
     /// An error or maintenance page served with 200: its title or main heading says so, and the page holds
     /// no article and no comments.
     static func errorPage(_ document: HTMLDocument, article: ArticleResult, thread: ThreadResult) -> Problem? {
+        // The cheap tests first: most pages have comments or a long article, and need no title search.
+        guard thread.thread.items.isEmpty, !hasWords(article.article.blocks, atLeast: 150) else { return nil }
         let title = CommentText.fold(document.string("string(//title)") ?? "")
         let heading = CommentText.fold(document.string("string((//h1)[1])") ?? "")
         let probe = title + " " + heading
         guard errorWords.firstMatch(in: probe, range: NSRange(probe.startIndex..., in: probe)) != nil else { return nil }
-        let bodyWords = article.article.blocks.reduce(0) { $0 + $1.text.split(separator: " ").count }
-        guard thread.thread.items.isEmpty, bodyWords < 150 else { return nil }
         return Problem("error-page", "an error or maintenance page served with 200: \"\(title.isEmpty ? heading : title)\"")
+    }
+
+    /// Whether the blocks hold at least `count` words (space-separated), counted until there are enough.
+    static func hasWords(_ blocks: [Block], atLeast count: Int) -> Bool {
+        var words = 0
+        for block in blocks {
+            words += block.text.split(separator: " ").count
+            if words >= count { return true }
+        }
+        return false
     }
 }

@@ -3,19 +3,121 @@ import PalimpsestHTML
 /// Tree walks and id/class tests in Swift, for scans over every element of a page: XPath's `translate()`
 /// (libxml2 walks UTF-8 character by character for each call) made such scans most of extraction's time.
 extension HTMLNode {
-    /// Visits this element and every element below it, in document order (iteratively: trees can be deep).
+    /// Visits this element and every element below it, in document order. The walk follows the tree's own
+    /// links (first child, next sibling, parent): no stack, no allocation, any depth.
     func forEachElement(_ visit: (HTMLNode) -> Void) {
-        var stack: [HTMLNode] = [self]
-        var children: [HTMLNode] = []
-        while let node = stack.popLast() {
-            visit(node)
-            children.removeAll(keepingCapacity: true)
-            var child = node.firstChild
-            while let c = child {
-                if c.isElement { children.append(c) }
-                child = c.nextSibling
+        walkElements { visit($0); return true }
+    }
+
+    /// The first element (this one or below, in document order) that `test` accepts.
+    func firstElement(where test: (HTMLNode) -> Bool) -> HTMLNode? {
+        var found: HTMLNode?
+        walkElements { node in
+            if test(node) { found = node; return false }
+            return true
+        }
+        return found
+    }
+
+    /// The walk behind `forEachElement`, stopped when `visit` returns false.
+    private func walkElements(_ visit: (HTMLNode) -> Bool) {
+        guard visit(self) else { return }
+        var next = firstChild
+        while var node = next {
+            if node.isElement {
+                guard visit(node) else { return }
+                if let child = node.firstChild { next = child; continue }
             }
-            stack.append(contentsOf: children.reversed())
+            next = nil
+            while true {
+                if let sibling = node.nextSibling { next = sibling; break }
+                guard let up = node.parent, up != self else { break }
+                node = up
+            }
+        }
+    }
+
+    /// Whether the id is exactly one of `ids` (case kept, as XPath's `@id='x'`).
+    func idIs(any ids: [[UInt8]]) -> Bool {
+        withAttributeBytes("id") { bytes in ids.contains { $0.elementsEqual(bytes) } } ?? false
+    }
+
+    /// Whether one of the class tokens is exactly one of `tokens` (case kept).
+    func classTokenIs(any tokens: [[UInt8]]) -> Bool {
+        withAttributeBytes("class") { bytes -> Bool in
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || HTMLNode.isSpace(bytes[i]) {
+                if i > start {
+                    let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                    if tokens.contains(where: { $0.elementsEqual(token) }) { return true }
+                }
+                start = i + 1
+            }
+            return false
+        } ?? false
+    }
+
+    /// Whether the class, as written (case kept), contains one of `words`.
+    func classContains(any words: [[UInt8]]) -> Bool {
+        withAttributeBytes("class") { bytes in
+            words.contains { w in w.withUnsafeBytes { cMemmem(bytes.baseAddress, bytes.count, $0.baseAddress, $0.count) } != nil }
+        } ?? false
+    }
+
+    /// A name of one to eight bytes packed in an integer (little end first); nil for longer names.
+    static func nameKey(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 8 else { return nil }
+        var key: UInt64 = 0
+        for (i, b) in bytes.enumerated() { key |= UInt64(b) << (8 * UInt64(i)) }
+        return key
+    }
+
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
+    }
+
+    /// The number of element children, counted up to `limit` (no array is built).
+    func elementChildCount(upTo limit: Int) -> Int {
+        var n = 0
+        var child = firstChild
+        while let c = child, n < limit {
+            if c.isElement { n += 1 }
+            child = c.nextSibling
+        }
+        return n
+    }
+
+    /// The text below this node as `textContent` gives it, or nil when it is longer than `maxBytes` bytes
+    /// (a label is short: the text of a whole container is never gathered to learn that).
+    func text(maxBytes: Int) -> String? {
+        var bytes: [UInt8] = []
+        var tooLong = false
+        func take(_ node: HTMLNode) {
+            _ = node.withTextBytes { b in
+                if bytes.count + b.count > maxBytes { tooLong = true } else { bytes.append(contentsOf: b) }
+            }
+        }
+        if isText { take(self) } else {
+            forEachNode { node in
+                if !tooLong { take(node) }
+                return !tooLong
+            }
+        }
+        return tooLong ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Visits every node below this one (of any kind) in document order while `visit` returns true.
+    func forEachNode(_ visit: (HTMLNode) -> Bool) {
+        var next = firstChild
+        while var node = next {
+            if !visit(node) { return }
+            if node.isElement, let child = node.firstChild { next = child; continue }
+            next = nil
+            while true {
+                if let sibling = node.nextSibling { next = sibling; break }
+                guard let up = node.parent, up != self else { break }
+                node = up
+            }
         }
     }
 
@@ -26,23 +128,23 @@ extension HTMLNode {
         return found
     }
 
-    /// Whether the id or the class, ASCII letters compared without case, contains one of `words` (given in
-    /// lower case, as UTF-8).
-    func idOrClassContains(any words: [[UInt8]]) -> Bool {
-        let test = { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in words.contains { HTMLNode.contains(bytes, $0) } }
-        return withAttributeBytes("id", test) == true || withAttributeBytes("class", test) == true
+    /// Whether the id or the class, ASCII letters compared without case, contains one of `words`.
+    func idOrClassContains(any words: ByteWords) -> Bool {
+        // Closures, not the method itself: a method reference would allocate a context on every call.
+        withAttributeBytes("id", { words.occurs(in: $0) }) == true || withAttributeBytes("class", { words.occurs(in: $0) }) == true
     }
 
     /// Whether the id, or one of the class tokens, equals one of `tokens` (lower case; ASCII letters compared
     /// without case).
     func idOrClassTokenIs(any tokens: [[UInt8]]) -> Bool {
-        let whole = { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in tokens.contains { HTMLNode.equal(bytes, $0) } }
-        if withAttributeBytes("id", whole) == true { return true }
+        if withAttributeBytes("id", { bytes in tokens.contains { HTMLNode.equal(bytes, $0) } }) == true { return true }
         return withAttributeBytes("class") { bytes -> Bool in
             var start = 0
-            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A
-                || bytes[i] == 0x0D || bytes[i] == 0x0C {
-                if i > start, whole(UnsafeBufferPointer(rebasing: bytes[start..<i])) { return true }
+            for i in 0...bytes.count where i == bytes.count || HTMLNode.isSpace(bytes[i]) {
+                if i > start {
+                    let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                    if tokens.contains(where: { HTMLNode.equal(token, $0) }) { return true }
+                }
                 start = i + 1
             }
             return false
@@ -81,3 +183,38 @@ extension HTMLNode {
 @_silgen_name("memmem")
 func cMemmem(_ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int)
     -> UnsafeMutableRawPointer?
+
+/// Words searched for together in bytes, ASCII letters without case: one pass over the bytes, where only
+/// a position that starts one of the words (a table of first bytes) is compared further.
+struct ByteWords: Sendable {
+    /// The words, lower case, as UTF-8.
+    let words: [[UInt8]]
+    private let starts: [Bool]
+    private let shortest: Int
+
+    init(_ words: [String]) {
+        self.words = words.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
+        var starts = [Bool](repeating: false, count: 256)
+        for w in self.words {
+            starts[Int(w[0])] = true
+            if w[0] >= 97 && w[0] <= 122 { starts[Int(w[0] - 32)] = true }
+        }
+        self.starts = starts
+        shortest = self.words.map(\.count).min() ?? 0
+    }
+
+    func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard shortest > 0, hay.count >= shortest else { return false }
+        return starts.withUnsafeBufferPointer { starts in
+            for i in 0...(hay.count - shortest) where starts[Int(hay[i])] {
+                let first = HTMLNode.lower(hay[i])
+                for w in words where w[0] == first && i + w.count <= hay.count {
+                    var j = 1
+                    while j < w.count && HTMLNode.lower(hay[i + j]) == w[j] { j += 1 }
+                    if j == w.count { return true }
+                }
+            }
+            return false
+        }
+    }
+}

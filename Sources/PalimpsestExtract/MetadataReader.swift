@@ -83,7 +83,9 @@ enum MetadataReader {
 
     /// Records what one element says; returns whether to look inside it.
     private static func visit(_ node: HTMLNode, _ found: inout Found) -> Bool {
-        if node.hasName("meta") {
+        // One lookup of the element's name, then only the attributes that element can carry.
+        switch ArticleTag(node) {
+        case .meta:
             guard let content = node.attribute("content").map(TextWalk.fold) else { return false }
             if let property = node.attribute("property") {
                 for key in property.lowercased().split(separator: " ") { found.values[String(key)] = content }
@@ -99,45 +101,36 @@ enum MetadataReader {
                 found.contentLanguage = content
             }
             return false
-        }
-        if node.hasName("link") {
+        case .link:
             if let rel = node.attribute("rel"), rel.lowercased().split(separator: " ").contains("canonical"),
                found.canonical == nil
             {
                 found.canonical = node.attribute("href").map(TextWalk.fold)
             }
             return false
-        }
-        if node.hasName("script") {
-            if let type = node.attribute("type"), type.lowercased().contains("ld+json") {
+        case .script:
+            if node.withAttributeBytes("type", { TextWalk.containsIgnoringCase($0, "ld+json") }) == true {
                 found.jsonLD.append(node.textContent)
             }
             return false
-        }
-        if node.hasName("style") || node.hasName("svg") || node.hasName("noscript") { return false }
-        if node.hasName("title") {
+        case .style, .svg, .noscript:
+            return false
+        case .title:
             if found.documentTitle == nil { found.documentTitle = TextWalk.fold(node.textContent) }
             return false
-        }
-        if node.hasName("h1") || node.hasName("h2") {
+        case .h1, .h2:
             let text = TextWalk.fold(node.textContent)
             found.headings.append(text)
             if node.hasName("h1") { found.h1s.append(text) }
             return false
-        }
-        if node.hasAttribute("itemprop"), let itemprop = node.attribute("itemprop")?.lowercased() {
-            if found.author == nil, itemprop.split(separator: " ").contains("author") { found.author = authorName(node) }
-            if itemprop == "datepublished" || itemprop == "datemodified", found.itemprops[itemprop] == nil {
-                found.itemprops[itemprop] = node.attribute("content") ?? node.attribute("datetime")
-                    ?? (node.hasName("abbr") ? node.attribute("title") : nil)
+        case .a:
+            readItemprop(node, &found)
+            if found.author == nil, node.withAttributeBytes("rel", { TextWalk.containsIgnoringCase($0, "author") }) == true {
+                found.author = authorName(node)
             }
-        }
-        if found.author == nil, node.hasName("a"),
-           node.withAttributeBytes("rel", { TextWalk.containsIgnoringCase($0, "author") }) == true
-        {
-            found.author = authorName(node)
-        }
-        if node.hasName("time") {
+            return true
+        case .other where node.hasName("time"):
+            readItemprop(node, &found)
             if let datetime = node.attribute("datetime") {
                 let isPublished = node.hasAttribute("pubdate")
                     || node.attribute("itemprop")?.lowercased() == "datepublished"
@@ -145,8 +138,21 @@ enum MetadataReader {
                 if found.time == nil { found.time = datetime }
             }
             return true
+        default:
+            readItemprop(node, &found)
+            return true
         }
-        return true
+    }
+
+    /// An itemprop naming the author, or the published or modified time.
+    private static func readItemprop(_ node: HTMLNode, _ found: inout Found) {
+        if node.hasAttribute("itemprop"), let itemprop = node.attribute("itemprop")?.lowercased() {
+            if found.author == nil, itemprop.split(separator: " ").contains("author") { found.author = authorName(node) }
+            if itemprop == "datepublished" || itemprop == "datemodified", found.itemprops[itemprop] == nil {
+                found.itemprops[itemprop] = node.attribute("content") ?? node.attribute("datetime")
+                    ?? (node.hasName("abbr") ? node.attribute("title") : nil)
+            }
+        }
     }
 
     /// The name in an author element: its itemprop=name part when it has one; nil when empty or too long.
@@ -240,8 +246,16 @@ struct JSONLDArticle {
     var published: String?
     var modified: String?
 
+    /// Words one of which an article's `@type` contains (see `isArticleType`), ASCII case ignored: a blob
+    /// that says none of them (breadcrumbs, organisation, website) is not parsed at all.
+    static let typeWords = ByteWords(["article", "posting", "report", "apireference"])
+
     init?(parsing text: String) {
-        var body = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        var text = text
+        guard text.withUTF8({ JSONLDArticle.typeWords.occurs(in: $0) }) else { return nil }
+        var body = text[...]
+        while let c = body.first, c.isWhitespace { body.removeFirst() }
+        while let c = body.last, c.isWhitespace { body.removeLast() }
         for (open, close) in [("<![CDATA[", "]]>"), ("<!--", "-->")] where body.hasPrefix(open) && body.hasSuffix(close) {
             body = body.dropFirst(open.count).dropLast(close.count)
         }

@@ -7,7 +7,7 @@ import PalimpsestHTML
 /// author or a time. Ids come from `data-id`-like attributes or digits in an id; otherwise a fingerprint.
 extension ThreadExtractor {
     func genericItems(_ document: HTMLDocument) -> [Item] {
-        let words = CommentSelectors.containerWords.map { Array($0.utf8) }
+        let words = ThreadExtractor.containerWords
         let containers = (document.root?.elements {
             !$0.hasName("a") && !$0.hasName("form") && !$0.hasName("input") && $0.idOrClassContains(any: words)
         } ?? []).prefix(200).filter { !isForeign($0) }
@@ -33,6 +33,8 @@ extension ThreadExtractor {
             Item(number: ThreadExtractor.genericID(node) ?? "", node: node, order: i)
         }
     }
+
+    static let containerWords = ByteWords(CommentSelectors.containerWords)
 
     /// Some text, an author or a time, and no form.
     func looksLikeComment(_ node: HTMLNode) -> Bool {

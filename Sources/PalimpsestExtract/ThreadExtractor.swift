@@ -62,7 +62,9 @@ struct ThreadExtractor {
         }
         var containers: [HTMLNode] = []
         if let container { containers.append(container) }
-        containers += document.select("//*[@id='comments' or @id='respond' or @id='disqus_thread' or contains(concat(' ',normalize-space(@class),' '),' comments-area ') or contains(concat(' ',normalize-space(@class),' '),' comment-respond ')]")
+        containers += document.root?.elements {
+            $0.idIs(any: CommentSelectors.threadPlaceIDs) || $0.classTokenIs(any: CommentSelectors.threadPlaceClasses)
+        } ?? []
         var problems: [Problem] = []
         if !thread.inMarkup {
             // Not "0 comments": the thread is elsewhere, so this capture proves nothing about it.
@@ -77,12 +79,8 @@ struct ThreadExtractor {
     // MARK: - Finding the comments
 
     func findItems(_ document: HTMLDocument) -> [Item] {
-        // One expression at a time, merged here: libxml2 merges large unions slowly.
-        var candidates: [HTMLNode] = []
-        for xpath in CommentSelectors.candidates {
-            let found = document.select(xpath)
-            candidates = candidates.isEmpty ? found : ThreadExtractor.mergeInOrder(candidates, found)
-        }
+        // One walk in document order, each element tested against the marks in place.
+        let candidates = document.root?.elements { node in CommentSelectors.candidates.contains { $0.marks(node) } } ?? []
         var groups: [String: [HTMLNode]] = [:]
         var firstSeen: [String: Int] = [:]
         var wpDiscuz: [String: String] = [:]
@@ -109,28 +107,12 @@ struct ThreadExtractor {
         return items.filter { seenNodes.insert($0.node).inserted }
     }
 
-    /// Two lists in document order, merged, each node once.
-    static func mergeInOrder(_ a: [HTMLNode], _ b: [HTMLNode]) -> [HTMLNode] {
-        if b.isEmpty { return a }
-        var out: [HTMLNode] = []
-        out.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && (a[i] == b[j] || a[i].precedes(b[j]))) {
-                if j < b.count, a[i] == b[j] { j += 1 }
-                out.append(a[i]); i += 1
-            } else {
-                out.append(b[j]); j += 1
-            }
-        }
-        return out
-    }
-
     /// The comment number an element carries, and wpDiscuz's parent number.
     static func commentNumber(_ node: HTMLNode) -> (String, String?)? {
         if let id = node.attribute("id") ?? node.attribute("name") {
             let lower = id.lowercased()
-            if let m = CommentSelectors.wpDiscuzID.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)),
+            if lower.hasPrefix("wc-comm-"),
+               let m = CommentSelectors.wpDiscuzID.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)),
                let a = Range(m.range(at: 1), in: id), let b = Range(m.range(at: 2), in: id)
             {
                 let parent = String(id[b])
@@ -211,13 +193,13 @@ struct ThreadExtractor {
 
     /// Inside a sidebar, a "recent comments" widget, a list of most-commented stories...
     static let sidebarBytes = CommentSelectors.sidebarTokens.map { Array($0.utf8) }
-    static let foreignBytes = CommentSelectors.foreignContainers.map { Array($0.utf8) }
+    static let foreignWords = ByteWords(CommentSelectors.foreignContainers)
 
     func isForeign(_ node: HTMLNode) -> Bool {
         var p = node.parent
         // Bytes in place, no String per ancestor: this runs for every candidate of every scan.
         while let x = p, !x.hasName("body") {
-            if x.idOrClassTokenIs(any: ThreadExtractor.sidebarBytes) || x.idOrClassContains(any: ThreadExtractor.foreignBytes) {
+            if x.idOrClassTokenIs(any: ThreadExtractor.sidebarBytes) || x.idOrClassContains(any: ThreadExtractor.foreignWords) {
                 return true
             }
             p = x.parent
@@ -292,7 +274,9 @@ struct ThreadExtractor {
 
     func commentsContainer(_ document: HTMLDocument, items: [Item]) -> HTMLNode? {
         guard let first = items.first else {
-            return document.first("//*[@id='comments' or contains(concat(' ',normalize-space(@class),' '),' comments-area ') or @id='commentsList']")
+            return document.root?.firstElement {
+                $0.idIs(any: CommentSelectors.emptyThreadIDs) || $0.classTokenIs(any: CommentSelectors.emptyThreadClasses)
+            }
         }
         var p = first.node.parent
         var best: HTMLNode?
@@ -320,19 +304,23 @@ struct ThreadExtractor {
 
     func declaredCount(_ document: HTMLDocument, container: HTMLNode?) -> Int? {
         // Headings, and small elements whose class or id speaks of comments, a count or reactions.
-        let words = ["comment", "count", "reaction"].map { Array($0.utf8) }
+        let words = ThreadExtractor.labelWords
         let labels = document.root?.elements { node in
-            if node.hasName("h2") || node.hasName("h3") || node.hasName("h4") { return true }
-            guard node.hasName("h1") || node.hasName("h5") || node.hasName("span") || node.hasName("div") || node.hasName("p")
-                || node.hasName("strong") || node.hasName("a") || node.hasName("button") || node.hasName("li") else { return false }
-            return node.idOrClassContains(any: words)
+            switch ArticleTag(node) {
+            case .h2, .h3, .h4: return true
+            case .h1, .h5, .span, .div, .p, .a, .button, .li: return node.idOrClassContains(any: words)
+            case .other: return node.hasName("strong") && node.idOrClassContains(any: words)
+            default: return false
+            }
         } ?? []
         var best: (score: Int, value: Int)?
         for node in labels {
             // A count label is small and never inside a comment.
-            if node.elementChildren.count > 4 || isInsideItem(node) || isForeign(node) { continue }
+            if node.elementChildCount(upTo: 5) > 4 || isInsideItem(node) || isForeign(node) { continue }
             if node.hasName("a"), let href = node.attribute("href"), !href.hasPrefix("#") { continue }
-            let text = CommentText.fold(node.textContent)
+            // At most 80 characters once folded: a text of kilobytes is never gathered to learn that.
+            guard let raw = node.text(maxBytes: ThreadExtractor.labelBytes) else { continue }
+            let text = CommentText.fold(raw)
             let inside = container.map { ThreadExtractor.contains($0, node) || $0 == node } ?? false
             // A bare number in a count element of the thread (wpDiscuz's `wpd-cc-value`).
             let cls = (node.attribute("class") ?? "").lowercased()
@@ -348,6 +336,12 @@ struct ThreadExtractor {
         }
         return best?.value
     }
+
+    /// Words in the id or class of a count label.
+    static let labelWords = ByteWords(["comment", "count", "reaction"])
+
+    /// The longest text (in bytes, spaces included) read as a count label.
+    static let labelBytes = 2_000
 
     static func count(in text: String) -> Int? {
         // Most headings have no digit and start with none of the words of "no comment" / "one comment": no
@@ -406,12 +400,12 @@ struct ThreadExtractor {
         guard let first = items.first else { return nil }
         if first.wpDiscuzParent != nil || (first.node.attribute("id") ?? "").hasPrefix("wc-comm-") { return "wpdiscuz" }
         let cls = (first.node.attribute("class") ?? "") + " " + (first.node.attribute("id") ?? "")
-        if cls.has("depth-") || document.first("//*[contains(@class,'comment-list') or contains(@class,'commentlist')]") != nil {
+        if cls.has("depth-") || document.root?.firstElement(where: { $0.classContains(any: CommentSelectors.wordPressListClasses) }) != nil {
             return "wordpress"
         }
         if (first.node.attribute("id") ?? "").hasPrefix("c"), cls.has("comment") { return "blogger" }
         if cls.has("comment-li") || (first.node.attribute("id") ?? "").hasPrefix("forum") { return "spip" }
-        if document.first("//*[contains(concat(' ',@class,' '),' indented ')]") != nil || first.node.attribute("typeof") == "schema:Comment" {
+        if document.root?.firstElement(where: { $0.classTokenIs(any: [Array("indented".utf8)]) }) != nil || first.node.attribute("typeof") == "schema:Comment" {
             return "drupal"
         }
         return "generic"

@@ -152,6 +152,12 @@ public struct HTMLNode: Hashable {
         return String(cString: n)
     }
 
+    /// Calls `body` with the element's name as UTF-8 bytes, in place; nil for a node without a name.
+    public func withNameBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        guard let n = ptr.pointee.name else { return nil }
+        return try body(UnsafeBufferPointer(start: n, count: strlen(UnsafeRawPointer(n).assumingMemoryBound(to: CChar.self))))
+    }
+
     /// Compares the name without building a String (fast path for tree walks).
     public func hasName(_ candidate: StaticString) -> Bool {
         guard let n = ptr.pointee.name else { return false }
