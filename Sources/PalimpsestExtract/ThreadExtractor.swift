@@ -346,7 +346,8 @@ struct ThreadExtractor {
     static func count(in text: String) -> Int? {
         // Most headings have no digit and start with none of the words of "no comment" / "one comment": no
         // regular expression needs to run on them (NSRegularExpression is slow on Linux).
-        if !text.unicodeScalars.contains(where: { $0.properties.numericType == .decimal }) {
+        // ASCII digits by value; only other scalars need the Unicode property (a slow table lookup).
+        if !text.unicodeScalars.contains(where: { $0.isASCII ? $0.value >= 48 && $0.value <= 57 : $0.properties.numericType == .decimal }) {
             let start = text.prefix(8).lowercased()
             guard CommentSelectors.countWithoutDigitStarts.contains(where: { start.hasPrefix($0) }) else { return nil }
         }
@@ -411,34 +412,45 @@ struct ThreadExtractor {
         return "generic"
     }
 
+    /// The script widgets' needles as UTF-8, in the order of `CommentSelectors.scriptWidgets`.
+    static let widgetNeedles = CommentSelectors.scriptWidgets.map { Array($0.1.utf8) }
+
     func scriptWidget(_ document: HTMLDocument) -> String? {
         // Script and iframe sources, inline scripts (their first 4,000 bytes), div ids and classes: bytes
         // searched in place, without case, in one walk.
-        let needles = CommentSelectors.scriptWidgets.map { ($0.0, Array($0.1.utf8)) }
-        var found: (index: Int, name: String)?
+        let needles = ThreadExtractor.widgetNeedles
+        var found: Int?
         var lowered = [UInt8](repeating: 0, count: 4000)
         func look(_ bytes: UnsafeBufferPointer<UInt8>) {
             // Lower-cased once, then memmem per needle (vectorised in libc).
             let count = min(bytes.count, 4000)
-            for i in 0..<count { lowered[i] = HTMLNode.lower(bytes[i]) }
+            lowered.withUnsafeMutableBufferPointer { out in
+                for i in 0..<count { out[i] = HTMLNode.lower(bytes[i]) }
+            }
             lowered.withUnsafeBytes { hay in
-                for (i, needle) in needles.enumerated() where found.map({ i < $0.index }) ?? true {
-                    if needle.1.withUnsafeBytes({ cMemmem(hay.baseAddress, count, $0.baseAddress, $0.count) }) != nil {
-                        found = (i, needle.0)
+                needles.withUnsafeBufferPointer { needles in
+                    for i in 0..<min(found ?? needles.count, needles.count) {
+                        if needles[i].withUnsafeBytes({ cMemmem(hay.baseAddress, count, $0.baseAddress, $0.count) }) != nil {
+                            found = i
+                            return
+                        }
                     }
                 }
             }
         }
         document.root?.forEachElement { node in
-            if node.hasName("script") {
+            switch ArticleTag(node) {
+            case .script:
                 if node.withAttributeBytes("src", look) == nil { _ = node.firstChild?.withTextBytes(look) }
-            } else if node.hasName("iframe") {
+            case .iframe:
                 _ = node.withAttributeBytes("src", look)
-            } else if node.hasName("div") {
+            case .div:
                 _ = node.withAttributeBytes("id", look)
                 _ = node.withAttributeBytes("class", look)
+            default:
+                break
             }
         }
-        return found?.name
+        return found.map { CommentSelectors.scriptWidgets[$0].0 }
     }
 }
