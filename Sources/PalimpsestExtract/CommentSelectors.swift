@@ -8,9 +8,9 @@ enum CommentSelectors {
     /// Candidate comment elements: an id with a digit, a named anchor (without id) with a digit, a class that
     /// says "comment" with a number of five digits or more. Tested on every element in one walk.
     static let candidates = [
-        CandidateMark(attribute: "id", digits: 1),
-        CandidateMark(attribute: "name", element: "a", unlessAttribute: "id", digits: 1),
-        CandidateMark(attribute: "class", word: "comment", digits: 5),
+        CandidateMark(attribute: .id, digits: 1),
+        CandidateMark(attribute: .name, element: "a", unlessAttribute: "id", digits: 1),
+        CandidateMark(attribute: .class, word: "comment", digits: 5),
     ]
 
     /// The thread's places, never article body: ids and class tokens (exact, case kept).
@@ -21,6 +21,8 @@ enum CommentSelectors {
     static let emptyThreadClasses = ["comments-area"].map { Array($0.utf8) }
     /// Class parts that say the thread is WordPress's comment list.
     static let wordPressListClasses = ["comment-list", "commentlist"].map { Array($0.utf8) }
+    /// The class token of Drupal's reply containers.
+    static let drupalIndented = [Array("indented".utf8)]
 
     /// Words in an id that mark a comment (lower case). Blogger's `c1234567...` is matched apart.
     static let idWords = ["comment", "kommentar", "reaction", "forum", "reply", "respuesta", "wc-comm-"]
@@ -109,13 +111,14 @@ enum CommentSelectors {
 /// A mark of a candidate comment element: `attribute` holds a run of at least `digits` ASCII digits (and
 /// `word`, case kept, when given), on `element` only when given, and not when `unlessAttribute` is present.
 struct CandidateMark {
-    var attribute: StaticString
+    enum Attribute { case id, name, `class` }
+    var attribute: Attribute
     var element: StaticString?
     var unlessAttribute: StaticString?
     var word: StaticString?
     var digits: Int
 
-    init(attribute: StaticString, element: StaticString? = nil, unlessAttribute: StaticString? = nil,
+    init(attribute: Attribute, element: StaticString? = nil, unlessAttribute: StaticString? = nil,
          word: StaticString? = nil, digits: Int) {
         self.attribute = attribute
         self.element = element
@@ -125,16 +128,27 @@ struct CandidateMark {
     }
 
     func marks(_ node: HTMLNode) -> Bool {
+        node.withIDAndClass { marks(node, id: $0, class: $1) }
+    }
+
+    /// The test with the element's id and class already read (a page scan reads them once for every test).
+    func marks(_ node: HTMLNode, id: UnsafeBufferPointer<UInt8>?, class cls: UnsafeBufferPointer<UInt8>?) -> Bool {
         if let element, !node.hasName(element) { return false }
         if let unlessAttribute, node.hasAttribute(unlessAttribute) { return false }
-        return node.withAttributeBytes(attribute) { bytes -> Bool in
-            var run = 0, longest = 0
-            for b in bytes {
-                if b >= 0x30 && b <= 0x39 { run += 1; longest = max(longest, run) } else { run = 0 }
-            }
-            guard longest >= digits else { return false }
-            guard let word else { return true }
-            return word.withUTF8Buffer { cMemmem(bytes.baseAddress, bytes.count, $0.baseAddress, $0.count) } != nil
-        } ?? false
+        switch attribute {
+        case .id: if let id { return holds(id) } else { return false }
+        case .class: if let cls { return holds(cls) } else { return false }
+        case .name: return node.withAttributeBytes("name", { holds($0) }) ?? false
+        }
+    }
+
+    private func holds(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var run = 0, longest = 0
+        for b in bytes {
+            if b >= 0x30 && b <= 0x39 { run += 1; longest = max(longest, run) } else { run = 0 }
+        }
+        guard longest >= digits else { return false }
+        guard let word else { return true }
+        return word.withUTF8Buffer { cMemmem(bytes.baseAddress, bytes.count, $0.baseAddress, $0.count) } != nil
     }
 }

@@ -39,29 +39,40 @@ extension HTMLNode {
 
     /// Whether the id is exactly one of `ids` (case kept, as XPath's `@id='x'`).
     func idIs(any ids: [[UInt8]]) -> Bool {
-        withAttributeBytes("id") { bytes in ids.contains { $0.elementsEqual(bytes) } } ?? false
+        withAttributeBytes("id") { HTMLNode.isOne(of: ids, $0) } ?? false
     }
 
     /// Whether one of the class tokens is exactly one of `tokens` (case kept).
     func classTokenIs(any tokens: [[UInt8]]) -> Bool {
-        withAttributeBytes("class") { bytes -> Bool in
-            var start = 0
-            for i in 0...bytes.count where i == bytes.count || HTMLNode.isSpace(bytes[i]) {
-                if i > start {
-                    let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                    if tokens.contains(where: { $0.elementsEqual(token) }) { return true }
-                }
-                start = i + 1
-            }
-            return false
-        } ?? false
+        withAttributeBytes("class") { HTMLNode.hasToken(of: tokens, in: $0) } ?? false
     }
 
     /// Whether the class, as written (case kept), contains one of `words`.
     func classContains(any words: [[UInt8]]) -> Bool {
-        withAttributeBytes("class") { bytes in
-            words.contains { w in w.withUnsafeBytes { cMemmem(bytes.baseAddress, bytes.count, $0.baseAddress, $0.count) } != nil }
-        } ?? false
+        withAttributeBytes("class") { HTMLNode.containsOne(of: words, in: $0) } ?? false
+    }
+
+    /// `bytes` is exactly one of `values` (case kept).
+    static func isOne(of values: [[UInt8]], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        values.contains { $0.elementsEqual(bytes) }
+    }
+
+    /// One of the space-separated tokens of `bytes` is exactly one of `tokens` (case kept).
+    static func hasToken(of tokens: [[UInt8]], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        for i in 0...bytes.count where i == bytes.count || isSpace(bytes[i]) {
+            if i > start {
+                let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                if tokens.contains(where: { $0.elementsEqual(token) }) { return true }
+            }
+            start = i + 1
+        }
+        return false
+    }
+
+    /// `bytes` contains one of `words` (case kept).
+    static func containsOne(of words: [[UInt8]], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        words.contains { w in w.withUnsafeBytes { cMemmem(bytes.baseAddress, bytes.count, $0.baseAddress, $0.count) } != nil }
     }
 
     /// A name of one to eight bytes packed in an integer (little end first); nil for longer names.
@@ -201,6 +212,23 @@ struct ByteWords: Sendable {
         }
         self.starts = starts
         shortest = self.words.map(\.count).min() ?? 0
+    }
+
+    /// The lowest index of a word found in `hay`, among the words before `limit`.
+    func lowestMatch(in hay: UnsafeBufferPointer<UInt8>, below limit: Int) -> Int? {
+        guard shortest > 0, hay.count >= shortest else { return nil }
+        var best: Int?
+        starts.withUnsafeBufferPointer { starts in
+            for i in 0...(hay.count - shortest) where starts[Int(hay[i])] {
+                let first = HTMLNode.lower(hay[i])
+                for (k, w) in words.enumerated() where k < (best ?? limit) && w[0] == first && i + w.count <= hay.count {
+                    var j = 1
+                    while j < w.count && HTMLNode.lower(hay[i + j]) == w[j] { j += 1 }
+                    if j == w.count { best = k }
+                }
+            }
+        }
+        return best
     }
 
     func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -6,11 +6,8 @@ import PalimpsestHTML
 /// speaks of comments, the largest group of repeated sibling blocks (same tag and first class) that carry an
 /// author or a time. Ids come from `data-id`-like attributes or digits in an id; otherwise a fingerprint.
 extension ThreadExtractor {
-    func genericItems(_ document: HTMLDocument) -> [Item] {
-        let words = ThreadExtractor.containerWords
-        let containers = (document.root?.elements {
-            !$0.hasName("a") && !$0.hasName("form") && !$0.hasName("input") && $0.idOrClassContains(any: words)
-        } ?? []).prefix(200).filter { !isForeign($0) }
+    func genericItems(_ scan: ThreadScan) -> [Item] {
+        let containers = scan.genericContainers.prefix(200).filter { !isForeign($0) }
         var best: [HTMLNode] = []
         var seen = Set<HTMLNode>()
         for container in containers {
@@ -33,8 +30,6 @@ extension ThreadExtractor {
             Item(number: ThreadExtractor.genericID(node) ?? "", node: node, order: i)
         }
     }
-
-    static let containerWords = ByteWords(CommentSelectors.containerWords)
 
     /// Some text, an author or a time, and no form.
     func looksLikeComment(_ node: HTMLNode) -> Bool {

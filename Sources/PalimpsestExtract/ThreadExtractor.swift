@@ -40,9 +40,10 @@ struct ThreadExtractor {
         if let rule = rules.rule(forURL: url), rule.commentXPath != nil {
             return RuleThreadExtractor(rule: rule).extract(document, url: url)
         }
-        var items = findItems(document)
+        let scan = ThreadScan(document.root)
+        var items = findItems(scan)
         let generic = items.isEmpty
-        if generic { items = genericItems(document) }
+        if generic { items = genericItems(scan) }
         itemNodes = Set(items.map(\.node) + items.flatMap(\.extensions))
         var comments = read(items: &items, document: document, url: url)
         for i in comments.indices where comments[i].id.isEmpty {
@@ -52,19 +53,17 @@ struct ThreadExtractor {
         }
         comments = comments.filter { $0.kind != .comment || !$0.paragraphs.isEmpty || $0.author != nil }
         var thread = CommentThread(items: comments)
-        let container = commentsContainer(document, items: items)
-        thread.declaredCount = declaredCount(document, container: container)
+        let container = commentsContainer(scan, items: items)
+        thread.declaredCount = declaredCount(scan, container: container)
         thread.pages = commentPages(document, url: url)
-        thread.system = items.isEmpty ? nil : generic ? "generic" : system(document, items: items)
+        thread.system = items.isEmpty ? nil : generic ? "generic" : system(scan, items: items)
         if comments.isEmpty, let widget = scriptWidget(document) {
             thread.inMarkup = false
             thread.scriptWidget = widget
         }
         var containers: [HTMLNode] = []
         if let container { containers.append(container) }
-        containers += document.root?.elements {
-            $0.idIs(any: CommentSelectors.threadPlaceIDs) || $0.classTokenIs(any: CommentSelectors.threadPlaceClasses)
-        } ?? []
+        containers += scan.places
         var problems: [Problem] = []
         if !thread.inMarkup {
             // Not "0 comments": the thread is elsewhere, so this capture proves nothing about it.
@@ -78,9 +77,8 @@ struct ThreadExtractor {
 
     // MARK: - Finding the comments
 
-    func findItems(_ document: HTMLDocument) -> [Item] {
-        // One walk in document order, each element tested against the marks in place.
-        let candidates = document.root?.elements { node in CommentSelectors.candidates.contains { $0.marks(node) } } ?? []
+    func findItems(_ scan: ThreadScan) -> [Item] {
+        let candidates = scan.candidates
         var groups: [String: [HTMLNode]] = [:]
         var firstSeen: [String: Int] = [:]
         var wpDiscuz: [String: String] = [:]
@@ -272,12 +270,8 @@ struct ThreadExtractor {
 
     // MARK: - Around the thread
 
-    func commentsContainer(_ document: HTMLDocument, items: [Item]) -> HTMLNode? {
-        guard let first = items.first else {
-            return document.root?.firstElement {
-                $0.idIs(any: CommentSelectors.emptyThreadIDs) || $0.classTokenIs(any: CommentSelectors.emptyThreadClasses)
-            }
-        }
+    func commentsContainer(_ scan: ThreadScan, items: [Item]) -> HTMLNode? {
+        guard let first = items.first else { return scan.emptyThreadPlace }
         var p = first.node.parent
         var best: HTMLNode?
         while let x = p {
@@ -302,17 +296,9 @@ struct ThreadExtractor {
         return false
     }
 
-    func declaredCount(_ document: HTMLDocument, container: HTMLNode?) -> Int? {
+    func declaredCount(_ scan: ThreadScan, container: HTMLNode?) -> Int? {
         // Headings, and small elements whose class or id speaks of comments, a count or reactions.
-        let words = ThreadExtractor.labelWords
-        let labels = document.root?.elements { node in
-            switch ArticleTag(node) {
-            case .h2, .h3, .h4: return true
-            case .h1, .h5, .span, .div, .p, .a, .button, .li: return node.idOrClassContains(any: words)
-            case .other: return node.hasName("strong") && node.idOrClassContains(any: words)
-            default: return false
-            }
-        } ?? []
+        let labels = scan.labels
         var best: (score: Int, value: Int)?
         for node in labels {
             // A count label is small and never inside a comment.
@@ -336,9 +322,6 @@ struct ThreadExtractor {
         }
         return best?.value
     }
-
-    /// Words in the id or class of a count label.
-    static let labelWords = ByteWords(["comment", "count", "reaction"])
 
     /// The longest text (in bytes, spaces included) read as a count label.
     static let labelBytes = 2_000
@@ -397,16 +380,16 @@ struct ThreadExtractor {
         return p
     }
 
-    func system(_ document: HTMLDocument, items: [Item]) -> String? {
+    func system(_ scan: ThreadScan, items: [Item]) -> String? {
         guard let first = items.first else { return nil }
         if first.wpDiscuzParent != nil || (first.node.attribute("id") ?? "").hasPrefix("wc-comm-") { return "wpdiscuz" }
         let cls = (first.node.attribute("class") ?? "") + " " + (first.node.attribute("id") ?? "")
-        if cls.has("depth-") || document.root?.firstElement(where: { $0.classContains(any: CommentSelectors.wordPressListClasses) }) != nil {
+        if cls.has("depth-") || scan.wordPressList {
             return "wordpress"
         }
         if (first.node.attribute("id") ?? "").hasPrefix("c"), cls.has("comment") { return "blogger" }
         if cls.has("comment-li") || (first.node.attribute("id") ?? "").hasPrefix("forum") { return "spip" }
-        if document.root?.firstElement(where: { $0.classTokenIs(any: [Array("indented".utf8)]) }) != nil || first.node.attribute("typeof") == "schema:Comment" {
+        if scan.drupalIndented || first.node.attribute("typeof") == "schema:Comment" {
             return "drupal"
         }
         return "generic"
@@ -414,15 +397,21 @@ struct ThreadExtractor {
 
     /// The script widgets' needles as UTF-8, in the order of `CommentSelectors.scriptWidgets`.
     static let widgetNeedles = CommentSelectors.scriptWidgets.map { Array($0.1.utf8) }
+    static let widgetWords = ByteWords(CommentSelectors.scriptWidgets.map(\.1))
 
     func scriptWidget(_ document: HTMLDocument) -> String? {
         // Script and iframe sources, inline scripts (their first 4,000 bytes), div ids and classes: bytes
-        // searched in place, without case, in one walk.
+        // searched in place, without case, in one walk; the first widget of the list found anywhere wins.
         let needles = ThreadExtractor.widgetNeedles
         var found: Int?
         var lowered = [UInt8](repeating: 0, count: 4000)
         func look(_ bytes: UnsafeBufferPointer<UInt8>) {
-            // Lower-cased once, then memmem per needle (vectorised in libc).
+            guard bytes.count > 64 else {
+                // Short values (ids, classes, most sources): one pass over the bytes for all the needles.
+                if let k = ThreadExtractor.widgetWords.lowestMatch(in: bytes, below: found ?? needles.count) { found = k }
+                return
+            }
+            // Long ones: lower-cased once, then memmem per needle (vectorised in libc).
             let count = min(bytes.count, 4000)
             lowered.withUnsafeMutableBufferPointer { out in
                 for i in 0..<count { out[i] = HTMLNode.lower(bytes[i]) }

@@ -246,6 +246,49 @@ public struct HTMLNode: Hashable {
         return nil
     }
 
+    /// Calls `body` with the id and the class as UTF-8 bytes in place (nil when absent, empty for a bare
+    /// attribute), both found in one pass over the attributes: for scans that test both on every element.
+    /// The buffers are valid only during the call.
+    public func withIDAndClass<R>(_ body: (UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) throws -> R)
+        rethrows -> R
+    {
+        guard isElement else { return try body(nil, nil) }
+        var id: UnsafeBufferPointer<UInt8>?
+        var cls: UnsafeBufferPointer<UInt8>?
+        var copies: (UnsafeMutablePointer<xmlChar>?, UnsafeMutablePointer<xmlChar>?) = (nil, nil)
+        defer {
+            if let c = copies.0 { palimpsest_xml_free(c) }
+            if let c = copies.1 { palimpsest_xml_free(c) }
+        }
+        var a = ptr.pointee.properties
+        while let attr = a, id == nil || cls == nil {
+            if let n = attr.pointee.name {
+                // The first of each, as `withAttributeBytes` reads them.
+                if id == nil, n[0] == 0x69, n[1] == 0x64, n[2] == 0 {
+                    id = HTMLNode.value(attr, copy: &copies.0)
+                } else if cls == nil, n[0] == 0x63, n[1] == 0x6C, n[2] == 0x61, n[3] == 0x73, n[4] == 0x73, n[5] == 0 {
+                    cls = HTMLNode.value(attr, copy: &copies.1)
+                }
+            }
+            a = attr.pointee.next
+        }
+        return try body(id, cls)
+    }
+
+    /// An attribute's value in place (its one text child), or a copy libxml2 makes (to be freed) otherwise.
+    private static func value(_ attr: xmlAttrPtr, copy: inout UnsafeMutablePointer<xmlChar>?) -> UnsafeBufferPointer<UInt8> {
+        if let child = attr.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
+           let c = child.pointee.content
+        {
+            return UnsafeBufferPointer(start: c, count: strlen(UnsafeRawPointer(c).assumingMemoryBound(to: CChar.self)))
+        }
+        guard attr.pointee.children != nil,
+              let v = xmlNodeGetContent(UnsafeMutableRawPointer(attr).assumingMemoryBound(to: xmlNode.self))
+        else { return UnsafeBufferPointer(start: nil, count: 0) }
+        copy = v
+        return UnsafeBufferPointer(start: v, count: strlen(UnsafeRawPointer(v).assumingMemoryBound(to: CChar.self)))
+    }
+
     /// True when the element has the attribute (with or without a value).
     public func hasAttribute(_ name: StaticString) -> Bool {
         withAttributeBytes(name) { _ in true } ?? false

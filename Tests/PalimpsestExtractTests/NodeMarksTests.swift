@@ -39,6 +39,12 @@ import Testing
             //*[@class][contains(@class,'comment')][contains(translate(@class,'0123456789','0000000000'),'00000')]
             """)
         #expect(walked == xpath)
+        // The page scan (id and class read once per element) finds the same.
+        let scan = ThreadScan(root)
+        #expect(scan.candidates == xpath)
+        #expect(scan.places.map(\.name) == ["section", "div"])
+        #expect(scan.emptyThreadPlace?.name == "section")
+        #expect(scan.labels.contains(document.first("//h3")!))
         // "Comment" (case kept) and four digits are no marks; an anchor with an id is read by its id.
         #expect(walked.map { $0.attribute("id") ?? $0.attribute("name") ?? $0.attribute("class") ?? "" }
             == ["a1", "c12", "comment byuser 7654321", "cell9"])
@@ -63,6 +69,11 @@ import Testing
         #expect(!occurs("comm"))
         #expect(!occurs("commend"))
         #expect(!occurs(""))
+        // The first word of the list found, wherever it stands.
+        let lowest = Array("x-COUNT-comment".utf8).withUnsafeBufferPointer { words.lowestMatch(in: $0, below: 3) }
+        #expect(lowest == 0)
+        let below = Array("x-COUNT-comment".utf8).withUnsafeBufferPointer { words.lowestMatch(in: $0, below: 0) }
+        #expect(below == nil)
     }
 
     @Test func boundedTextGivesUpOnLongText() throws {
