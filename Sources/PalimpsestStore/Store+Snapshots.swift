@@ -1,0 +1,334 @@
+import Foundation
+import GRDB
+import PalimpsestCore
+
+extension Store {
+    /// The page as it stood at capture `number`: the article version then, and the comments present then in
+    /// thread order (replies under their parents, siblings in the order first seen). With `includeRemoved`,
+    /// comments gone by then are included too (`present == false`, `disappearedAt` set). A present comment
+    /// whose parent the store knew by then and is not present is marked `orphan`.
+    public func snapshot(url: String, at number: Int, includeRemoved: Bool) throws -> Snapshot {
+        try snapshots(url: url, at: [number], includeRemoved: includeRemoved)[0]
+    }
+
+    /// The snapshots at several captures, from one pass over the page's data: the two sides of a diff cost
+    /// about what one snapshot costs, plus the comments that differ. In the order asked.
+    ///
+    /// Two indexed range reads (presence intervals, and the comment versions valid at one of the captures),
+    /// assembled in memory. A comment version shown at several of the captures is decoded once.
+    public func snapshots(url: String, at numbers: [Int], includeRemoved: Bool) throws -> [Snapshot] {
+        guard let hi = numbers.max() else { return [] }
+        return try read { db in
+            let pageID = try pageID(db, url: url)
+            let heads = try numbers.map { try Store.captureHead(db, url: url, pageID: pageID, number: $0) }
+            let lives = try Lives(db, pageID: pageID, at: numbers)
+            var rows = try ThreadRows(db, pageID: pageID, lives: lives, includeRemoved: includeRemoved)
+            let ends = try Store.disappearances(db, pageID: pageID, upTo: hi, of: rows)
+            var out: [Snapshot] = []
+            for (k, number) in numbers.enumerated() {
+                var thread = ThreadOrder.arrange(rows.take(k), comments: &rows.comments, lastUse: rows.lastUse, capture: k,
+                                                 ends: ends)
+                try Store.markOrphans(db, pageID: pageID, at: number, in: &thread)
+                out.append(Snapshot(url: url, capture: heads[k].info, article: heads[k].article, comments: thread.states))
+            }
+            return out
+        }
+    }
+
+    /// A capture's record and the article version valid at it.
+    static func captureHead(_ db: Database, url: String, pageID: Int64, number: Int) throws
+        -> (info: CaptureInfo, article: Article)
+    {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT \(Store.infoColumns) FROM capture WHERE page_id = ? AND number = ?
+            """, arguments: [pageID, number])
+        else { throw StoreError.noSuchCapture(url: url, ref: CaptureRef.number(number).description) }
+        let text = try String.fetchOne(db, sql: """
+            SELECT data FROM article_version WHERE page_id = ? AND first_capture <= ?
+            ORDER BY first_capture DESC LIMIT 1
+            """, arguments: [pageID, number])
+        return (Store.info(row), JSONText.decode(Article.self, text) ?? Article())
+    }
+
+    /// The records of the captures where the removed comments of `rows` disappeared (the first complete
+    /// capture that lacked each), by number.
+    static func disappearances(_ db: Database, pageID: Int64, upTo hi: Int, of rows: ThreadRows) throws
+        -> [Int: CaptureInfo]
+    {
+        let ends = rows.disappearances
+        guard !ends.isEmpty else { return [:] }
+        var endInfo: [Int: CaptureInfo] = [:]
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT \(Store.infoColumns) FROM capture WHERE page_id = ? AND complete AND number <= ?
+            """, arguments: [pageID, hi])
+        while let row = try cursor.next() {
+            let n: Int = row[0]
+            if ends.contains(n) { endInfo[n] = Store.info(row) }
+        }
+        return endInfo
+    }
+
+    /// Marks the orphans of a thread at capture `number`: present comments whose parent is not present but
+    /// was known to the store by then (a parent never seen is no evidence of a removal).
+    static func markOrphans(_ db: Database, pageID: Int64, at number: Int, in thread: inout ThreadOrder.Arranged) throws {
+        guard !thread.parentMissing.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            SELECT 1 FROM comment WHERE page_id = ? AND site_id = ? AND first_capture <= ?
+            """)
+        var known: [String: Bool] = [:]
+        for i in thread.parentMissing {
+            guard let parent = thread.states[i].comment.parent else { continue }
+            let isKnown: Bool
+            if let k = known[parent] {
+                isKnown = k
+            } else {
+                isKnown = try Bool.fetchOne(statement, arguments: [pageID, parent, number]) == true
+                known[parent] = isKnown
+            }
+            if isKnown { thread.states[i].orphan = true }
+        }
+    }
+}
+
+/// The comment versions shown at each asked capture: every version decoded once, however many of the
+/// captures show it, and per capture a light entry for each comment shown there (in no particular order).
+struct ThreadRows {
+    /// One per version read.
+    var comments: [Comment] = []
+    /// Per version read: the last capture (by its place among those asked) that shows it, where it can be
+    /// moved rather than copied.
+    var lastUse: [Int] = []
+    /// Per capture asked.
+    private var entries: [[ThreadOrder.Entry]]
+
+    /// Without the removed ones, only comments present at one of the captures are decoded.
+    init(_ db: Database, pageID: Int64, lives: Lives, includeRemoved: Bool) throws {
+        let numbers = lives.numbers
+        entries = numbers.indices.map { k in
+            var list: [ThreadOrder.Entry] = []
+            list.reserveCapacity(includeRemoved ? lives.seen(at: k) : lives.present(at: k))
+            return list
+        }
+        comments.reserveCapacity(entries.map(\.capacity).max() ?? 0)
+        let statement = try db.cachedStatement(sql: ThreadRows.versionsSQL(captures: numbers.count))
+        var arguments: StatementArguments = [pageID, numbers.max()!, numbers.min()!]
+        for n in numbers { arguments += [n, n] }
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try cursor.next() {
+            let commentID: Int64 = row[0]
+            guard let slot = lives.slot(of: commentID) else { continue }
+            let first: Int = row[1]
+            let until: Int? = row[2]
+            var decoded: Int32?
+            for (k, n) in numbers.enumerated() where first <= n && until.map({ $0 > n }) != false {
+                let life = lives[slot, k]
+                guard life.appearedAt <= n, life.present || includeRemoved else { continue }
+                if decoded == nil {
+                    decoded = Int32(comments.count)
+                    comments.append(try ThreadRows.comment(row))
+                    lastUse.append(k)
+                }
+                lastUse[Int(decoded!)] = k
+                entries[k].append(ThreadOrder.Entry(
+                    order: commentID, comment: decoded!, present: life.present, appearedAt: life.appearedAt,
+                    disappearedAt: life.present ? nil : life.lastEnd))
+            }
+        }
+    }
+
+    /// The comment versions valid at one of `captures` captures (arguments: the page, the highest and the
+    /// lowest capture, then each capture twice). The index serves the range on `first_capture`; the rest is
+    /// filtered as the rows are read. Whether a comment is present is left to `Lives`: a subquery on the
+    /// presence intervals cost more than reading the rows it would skip.
+    static func versionsSQL(captures: Int) -> String {
+        let validAt = (0..<captures).map { _ in "(first_capture <= ? AND (until_capture IS NULL OR until_capture > ?))" }
+            .joined(separator: " OR ")
+        return """
+            SELECT comment_id, first_capture, until_capture, site_id, has_site_id, parent, author, author_url,
+                   posted, posted_text, kind, paragraphs, permalink
+            FROM comment_version
+            WHERE page_id = ? AND first_capture <= ? AND (until_capture IS NULL OR until_capture > ?) AND (\(validAt))
+            """
+    }
+
+    /// A comment from a row of `versionsSQL` (depth 0: thread order sets it).
+    static func comment(_ row: Row) throws -> Comment {
+        Comment(id: row[3], hasSiteID: row[4], parent: row[5], depth: 0, author: row[6], authorURL: row[7],
+                posted: row[8], postedText: row[9], paragraphs: Paragraphs.decode(row[11]), permalink: row[12],
+                kind: Comment.Kind(rawValue: row[10]) ?? .comment)
+    }
+
+    /// The captures where the removed comments disappeared.
+    var disappearances: Set<Int> {
+        var out = Set<Int>()
+        for list in entries { for e in list { if let end = e.disappearedAt { out.insert(end) } } }
+        return out
+    }
+
+    /// The `k`th capture's entries, moved out.
+    mutating func take(_ k: Int) -> [ThreadOrder.Entry] {
+        var out: [ThreadOrder.Entry] = []
+        swap(&out, &entries[k])
+        return out
+    }
+}
+
+/// Presence at each asked capture, per comment, from the page's presence intervals that start by the last of
+/// them: whether the comment is present there, when it first appeared, and when it last disappeared.
+struct Lives {
+    struct Life {
+        var present = false
+        var appearedAt = Int.max
+        var lastEnd = 0
+    }
+
+    /// The captures asked, in the order asked.
+    let numbers: [Int]
+    /// Comment row id → its place in `lives` (times the number of captures).
+    private var slots: [Int64: Int] = [:]
+    /// Each comment's life at each capture, by slot then capture.
+    private var lives: [Life] = []
+
+    init(_ db: Database, pageID: Int64, at numbers: [Int]) throws {
+        self.numbers = numbers
+        slots.reserveCapacity(1 << 12)
+        let statement = try db.cachedStatement(sql: """
+            SELECT comment_id, start_capture, end_capture FROM presence WHERE page_id = ? AND start_capture <= ?
+            """)
+        let cursor = try Row.fetchCursor(statement, arguments: [pageID, numbers.max() ?? 0])
+        while let row = try cursor.next() {
+            add(row[0], start: row[1], end: row[2])
+        }
+    }
+
+    /// Counts one presence interval of comment `id`.
+    private mutating func add(_ id: Int64, start: Int, end: Int?) {
+        let base: Int
+        if let slot = slots[id] {
+            base = slot * numbers.count
+        } else {
+            slots[id] = slots.count
+            base = lives.count
+            lives.append(contentsOf: repeatElement(Life(), count: numbers.count))
+        }
+        for (k, n) in numbers.enumerated() where start <= n {
+            lives[base + k].appearedAt = min(lives[base + k].appearedAt, start)
+            if let end, end <= n {
+                lives[base + k].lastEnd = max(lives[base + k].lastEnd, end)
+            } else {
+                lives[base + k].present = true
+            }
+        }
+    }
+
+    /// How many comments are present at the `k`th capture.
+    func present(at k: Int) -> Int { stride(from: k, to: lives.count, by: numbers.count).count { lives[$0].present } }
+
+    /// How many comments were seen by the `k`th capture.
+    func seen(at k: Int) -> Int {
+        stride(from: k, to: lives.count, by: numbers.count).count { lives[$0].appearedAt <= numbers[k] }
+    }
+
+    /// The slot of a comment with a presence interval, nil for one never seen by the last capture.
+    func slot(of id: Int64) -> Int? { slots[id] }
+
+    subscript(slot: Int, k: Int) -> Life { lives[slot * numbers.count + k] }
+}
+
+/// Thread order: each comment under its parent, siblings in the order they were first seen (comment ids
+/// follow it); depth set from the tree. A comment whose parent is not in the list stands at top level.
+enum ThreadOrder {
+    /// A comment shown at one capture: which decoded version, and its life then.
+    struct Entry {
+        /// The comment's row id: the order it was first seen in.
+        var order: Int64
+        /// Its version, by place in `ThreadRows.comments`.
+        var comment: Int32
+        var present: Bool
+        var appearedAt: Int
+        /// When not present: the number of the first complete capture that lacked it.
+        var disappearedAt: Int?
+    }
+
+    /// A thread in order, and the places in it of the present comments whose parent is not present (the
+    /// orphan candidates, found while ordering: no second pass over the ids).
+    struct Arranged {
+        var states: [CommentState]
+        var parentMissing: [Int]
+    }
+
+    /// The states of `entries` in thread order. A version whose last use this is (`lastUse`) is moved out of
+    /// `comments`, not copied: on a 10,000-comment thread the copies' reference counting cost more than the
+    /// ordering. `ends`: the records of the captures where removed comments disappeared.
+    static func arrange(_ entries: [Entry], comments: inout [Comment], lastUse: [Int], capture k: Int,
+                        ends: [Int: CaptureInfo]) -> Arranged {
+        let count = entries.count
+        let sorted = (0..<count).sorted { entries[$0].order < entries[$1].order }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(count)
+        for i in sorted { index[comments[Int(entries[i].comment)].id] = i }
+
+        // Each entry's parent in the list (nil: top level), and whether a present entry lacks a present parent.
+        var parentOf = [Int?](repeating: nil, count: count)
+        var lacksParent = [Bool](repeating: false, count: count)
+        for i in sorted {
+            guard let p = comments[Int(entries[i].comment)].parent else { continue }
+            let pi = index[p]
+            if let pi, pi != i { parentOf[i] = pi }
+            if entries[i].present, pi.map({ !entries[$0].present }) ?? true { lacksParent[i] = true }
+        }
+        let children = Children(sorted: sorted, parentOf: parentOf)
+
+        var out = Arranged(states: [], parentMissing: [])
+        out.states.reserveCapacity(count)
+        func emit(_ i: Int, depth: Int) {
+            if lacksParent[i] { out.parentMissing.append(out.states.count) }
+            let e = entries[i]
+            var comment = lastUse[Int(e.comment)] == k ? take(&comments, Int(e.comment)) : comments[Int(e.comment)]
+            comment.depth = depth
+            out.states.append(CommentState(comment: comment, present: e.present, appearedAt: e.appearedAt,
+                                           disappearedAt: e.disappearedAt.flatMap { ends[$0] }))
+        }
+        var visited = [Bool](repeating: false, count: count)
+        var stack: [(Int, Int)] = sorted.reversed().compactMap { parentOf[$0] == nil ? ($0, 0) : nil }
+        while let (i, depth) = stack.popLast() {
+            guard !visited[i] else { continue }
+            visited[i] = true
+            emit(i, depth: depth)
+            for child in children[i].reversed() { stack.append((child, depth + 1)) }
+        }
+        // Parent cycles (never from a sane page): whatever was not reached, at top level.
+        for i in sorted where !visited[i] { emit(i, depth: 0) }
+        return out
+    }
+
+    /// Moves a comment out of the list (swapped with an empty one).
+    private static func take(_ comments: inout [Comment], _ i: Int) -> Comment {
+        var c = Comment(id: "")
+        swap(&c, &comments[i])
+        return c
+    }
+
+    /// Each entry's children in sibling order, in one flat list (not an array per parent).
+    struct Children {
+        private var start: [Int]
+        private var list: [Int]
+
+        init(sorted: [Int], parentOf: [Int?]) {
+            var start = [Int](repeating: 0, count: parentOf.count + 1)
+            for case let p? in parentOf { start[p + 1] += 1 }
+            for i in 0..<parentOf.count { start[i + 1] += start[i] }
+            var next = start
+            var list = [Int](repeating: 0, count: start[parentOf.count])
+            for i in sorted {
+                guard let p = parentOf[i] else { continue }
+                list[next[p]] = i
+                next[p] += 1
+            }
+            self.start = start
+            self.list = list
+        }
+
+        subscript(i: Int) -> ArraySlice<Int> { list[start[i]..<start[i + 1]] }
+    }
+}
