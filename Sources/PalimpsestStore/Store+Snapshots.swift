@@ -114,18 +114,19 @@ struct ThreadRows {
         var arguments: StatementArguments = [pageID, numbers.max()!, numbers.min()!]
         for n in numbers { arguments += [n, n] }
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try cursor.next() {
-            let commentID: Int64 = row[0]
+        let columns = SQLiteColumns(statement)
+        while try cursor.next() != nil {
+            let commentID = columns.int64(0)
             guard let slot = lives.slot(of: commentID) else { continue }
-            let first: Int = row[1]
-            let until: Int? = row[2]
+            let first = columns.int(1)
+            let until = columns.optionalInt(2)
             var decoded: Int32?
             for (k, n) in numbers.enumerated() where first <= n && until.map({ $0 > n }) != false {
                 let life = lives[slot, k]
                 guard life.appearedAt <= n, life.present || includeRemoved else { continue }
                 if decoded == nil {
                     decoded = Int32(comments.count)
-                    comments.append(try ThreadRows.comment(row))
+                    comments.append(try ThreadRows.comment(columns))
                     lastUse.append(k)
                 }
                 lastUse[Int(decoded!)] = k
@@ -152,10 +153,13 @@ struct ThreadRows {
     }
 
     /// A comment from a row of `versionsSQL` (depth 0: thread order sets it).
-    static func comment(_ row: Row) throws -> Comment {
-        Comment(id: row[3], hasSiteID: row[4], parent: row[5], depth: 0, author: row[6], authorURL: row[7],
-                posted: row[8], postedText: row[9], paragraphs: Paragraphs.decode(row[11]), permalink: row[12],
-                kind: Comment.Kind(rawValue: row[10]) ?? .comment)
+    static func comment(_ columns: SQLiteColumns) throws -> Comment {
+        Comment(id: try columns.string(3), hasSiteID: columns.bool(4), parent: try columns.optionalString(5), depth: 0,
+                author: try columns.optionalString(6), authorURL: try columns.optionalString(7),
+                posted: try columns.optionalString(8), postedText: try columns.optionalString(9),
+                paragraphs: try columns.withText(11) { Paragraphs.decode(utf8: $0) },
+                permalink: try columns.optionalString(12),
+                kind: Comment.Kind(rawValue: try columns.string(10)) ?? .comment)
     }
 
     /// The captures where the removed comments disappeared.
@@ -196,8 +200,9 @@ struct Lives {
             SELECT comment_id, start_capture, end_capture FROM presence WHERE page_id = ? AND start_capture <= ?
             """)
         let cursor = try Row.fetchCursor(statement, arguments: [pageID, numbers.max() ?? 0])
-        while let row = try cursor.next() {
-            add(row[0], start: row[1], end: row[2])
+        let columns = SQLiteColumns(statement)
+        while try cursor.next() != nil {
+            add(columns.int64(0), start: columns.int(1), end: columns.optionalInt(2))
         }
     }
 
