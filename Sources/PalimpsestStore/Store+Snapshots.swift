@@ -267,51 +267,73 @@ enum ThreadOrder {
     /// ordering. `ends`: the records of the captures where removed comments disappeared.
     static func arrange(_ entries: [Entry], comments: inout [Comment], lastUse: [Int], capture k: Int,
                         ends: [Int: CaptureInfo]) -> Arranged {
-        let count = entries.count
-        let sorted = (0..<count).sorted { entries[$0].order < entries[$1].order }
-        var index: [String: Int] = [:]
-        index.reserveCapacity(count)
-        for i in sorted { index[comments[Int(entries[i].comment)].id] = i }
-
-        // Each entry's parent in the list (nil: top level), and whether a present entry lacks a present parent.
-        var parentOf = [Int?](repeating: nil, count: count)
-        var lacksParent = [Bool](repeating: false, count: count)
-        for i in sorted {
-            guard let p = comments[Int(entries[i].comment)].parent else { continue }
-            let pi = index[p]
-            if let pi, pi != i { parentOf[i] = pi }
-            if entries[i].present, pi.map({ !entries[$0].present }) ?? true { lacksParent[i] = true }
+        let links = Links(entries, comments: comments)
+        let order = preorder(links)
+        var states = [CommentState](repeating: CommentState(comment: Comment(id: ""), present: false, appearedAt: 0),
+                                    count: entries.count)
+        for (place, (i, depth)) in order.enumerated() {
+            fill(&states[place], from: entries[i], depth: depth, comments: &comments, moving: lastUse[Int(entries[i].comment)] == k,
+                 ends: ends)
         }
-        let children = Children(sorted: sorted, parentOf: parentOf)
+        return Arranged(states: states, parentMissing: order.indices.filter { links.lacksParent[order[$0].entry] })
+    }
 
-        var out = Arranged(states: [], parentMissing: [])
-        out.states.reserveCapacity(count)
-        func emit(_ i: Int, depth: Int) {
-            if lacksParent[i] { out.parentMissing.append(out.states.count) }
-            let e = entries[i]
-            var comment = lastUse[Int(e.comment)] == k ? take(&comments, Int(e.comment)) : comments[Int(e.comment)]
-            comment.depth = depth
-            out.states.append(CommentState(comment: comment, present: e.present, appearedAt: e.appearedAt,
-                                           disappearedAt: e.disappearedAt.flatMap { ends[$0] }))
+    /// Fills a state in its place, its comment moved there from `comments` (or copied when a later capture
+    /// shows it too): building a state and appending it copied it whole.
+    private static func fill(_ state: inout CommentState, from e: Entry, depth: Int, comments: inout [Comment],
+                             moving: Bool, ends: [Int: CaptureInfo]) {
+        let c = Int(e.comment)
+        if moving { swap(&state.comment, &comments[c]) } else { state.comment = comments[c] }
+        state.comment.depth = depth
+        state.present = e.present
+        state.appearedAt = e.appearedAt
+        if let end = e.disappearedAt { state.disappearedAt = ends[end] }
+    }
+
+    /// Who is whose parent among the entries.
+    struct Links {
+        /// Entry places by comment row id.
+        let sorted: [Int]
+        /// Each entry's parent among the entries (nil: top level).
+        let parentOf: [Int?]
+        /// A present entry whose parent is not a present entry (an orphan candidate).
+        let lacksParent: [Bool]
+
+        init(_ entries: [Entry], comments: [Comment]) {
+            let count = entries.count
+            sorted = (0..<count).sorted { entries[$0].order < entries[$1].order }
+            var index: [String: Int] = [:]
+            index.reserveCapacity(count)
+            for i in sorted { index[comments[Int(entries[i].comment)].id] = i }
+            var parentOf = [Int?](repeating: nil, count: count)
+            var lacksParent = [Bool](repeating: false, count: count)
+            for i in sorted {
+                guard let p = comments[Int(entries[i].comment)].parent else { continue }
+                let pi = index[p]
+                if let pi, pi != i { parentOf[i] = pi }
+                if entries[i].present, pi.map({ !entries[$0].present }) ?? true { lacksParent[i] = true }
+            }
+            self.parentOf = parentOf
+            self.lacksParent = lacksParent
         }
-        var visited = [Bool](repeating: false, count: count)
-        var stack: [(Int, Int)] = sorted.reversed().compactMap { parentOf[$0] == nil ? ($0, 0) : nil }
+    }
+
+    /// Entry places and depths in thread order: depth first from the top-level entries, siblings by row id;
+    /// then whatever no top-level entry reaches (a parent cycle, never from a sane page) at top level.
+    static func preorder(_ links: Links) -> [(entry: Int, depth: Int)] {
+        let children = Children(sorted: links.sorted, parentOf: links.parentOf)
+        var order: [(entry: Int, depth: Int)] = []
+        order.reserveCapacity(links.sorted.count)
+        var visited = [Bool](repeating: false, count: links.sorted.count)
+        var stack: [(Int, Int)] = links.sorted.reversed().compactMap { links.parentOf[$0] == nil ? ($0, 0) : nil }
         while let (i, depth) = stack.popLast() {
             guard !visited[i] else { continue }
             visited[i] = true
-            emit(i, depth: depth)
+            order.append((i, depth))
             for child in children[i].reversed() { stack.append((child, depth + 1)) }
         }
-        // Parent cycles (never from a sane page): whatever was not reached, at top level.
-        for i in sorted where !visited[i] { emit(i, depth: 0) }
-        return out
-    }
-
-    /// Moves a comment out of the list (swapped with an empty one).
-    private static func take(_ comments: inout [Comment], _ i: Int) -> Comment {
-        var c = Comment(id: "")
-        swap(&c, &comments[i])
-        return c
+        for i in links.sorted where !visited[i] { order.append((i, 0)) }
+        return order
     }
 
     /// Each entry's children in sibling order, in one flat list (not an array per parent).
