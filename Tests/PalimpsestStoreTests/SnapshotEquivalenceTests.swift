@@ -41,6 +41,17 @@ import Testing
         }
     }
 
+    /// Slots in order of first appearance, whether the ids are close together (a flat table) or far apart.
+    @Test func slotTableNumbersIDsInOrderOfFirstAppearance() {
+        for ids: [Int64] in [[7, 5, 7, 9, 5], [7, 5_000_000, 7, 9, 5_000_000]] {
+            let table = SlotTable(ids: ids)
+            #expect(table.count == 3)
+            #expect([ids[0], ids[1], ids[3]].map { table.slot(of: $0) } == [0, 1, 2])
+            #expect([0, 6, 8, 10, 4_999_999, 5_000_001].allSatisfy { table.slot(of: $0) == nil })
+        }
+        #expect(SlotTable(ids: [Int64]()).slot(of: 1) == nil)
+    }
+
     /// 14 captures of a changing 120-comment thread (every fifth incomplete), with the odd cases added by
     /// hand. Returns the number of captures.
     static func record(_ store: Store) throws -> Int {
