@@ -51,56 +51,100 @@ public struct ThreadDiff: Sendable {
         addedParagraphs = paragraphs.insertions.map { if case .insert(_, let p, _) = $0 { p } else { "" } }
         removedParagraphs = paragraphs.removals.map { if case .remove(_, let p, _) = $0 { p } else { "" } }
 
-        let before = old.comments.filter(\.present).map(\.comment)
-        let after = new.comments.filter(\.present).map(\.comment)
-        // Positions by id, not copies of the comments: on a 10,000-comment thread the copies cost more than
-        // the comparison.
-        let beforeByID = ThreadDiff.positions(before)
-        let afterByID = ThreadDiff.positions(after)
-        added = after.filter { beforeByID[$0.id] == nil }
-        removed = before.filter { afterByID[$0.id] == nil }
+        // Positions in the snapshots, not copies of the comments: on a 10,000-comment thread the copies (a
+        // retain and a release for each of a comment's strings) cost more than the comparison. A comment is
+        // copied once, into the lists the diff keeps.
+        let before = Side(old.comments)
+        let after = Side(new.comments)
+        let inAfter = before.matches(in: after)
+        let inBefore = after.matches(in: before)
+        var added: [Comment] = []
         var edited: [Edit] = []
         var moved: [Move] = []
-        for c in after {
-            guard let i = beforeByID[c.id] else { continue }
-            let b = before[i]
-            if b.paragraphs != c.paragraphs || b.author != c.author || b.kind != c.kind {
-                edited.append(Edit(before: b, after: c))
+        for (j, i) in after.present.enumerated() {
+            guard let k = inBefore[j] else {
+                added.append(after.states[i].comment)
+                continue
             }
-            if b.parent != c.parent {
-                moved.append(Move(comment: c, fromParent: b.parent, toParent: c.parent))
+            let b = before.present[k]
+            if ThreadDiff.isEdited(before.states[b].comment, after.states[i].comment) {
+                edited.append(Edit(before: before.states[b].comment, after: after.states[i].comment))
+            }
+            if before.states[b].comment.parent != after.states[i].comment.parent {
+                moved.append(Move(comment: after.states[i].comment, fromParent: before.states[b].comment.parent,
+                                  toParent: after.states[i].comment.parent))
             }
         }
+        self.added = added
+        removed = zip(before.present, inAfter).compactMap { i, k in k == nil ? before.states[i].comment : nil }
         self.edited = edited
         self.moved = moved
-        merged = ThreadDiff.merge(before: before, after: after, afterByID: afterByID)
+        merged = ThreadDiff.merge(before: before, after: after, inAfter: inAfter)
     }
 
-    /// Each id's first position.
-    static func positions(_ comments: [Comment]) -> [String: Int] {
-        var out: [String: Int] = [:]
-        out.reserveCapacity(comments.count)
-        for (i, c) in comments.enumerated() where out[c.id] == nil { out[c.id] = i }
-        return out
+    /// Text, author or kind changed (borrowed, not copied: called once per comment in both).
+    static func isEdited(_ b: borrowing Comment, _ c: borrowing Comment) -> Bool {
+        b.paragraphs != c.paragraphs || b.author != c.author || b.kind != c.kind
+    }
+
+    /// The present comments of one snapshot, by position, and where each id first stands among them.
+    struct Side {
+        let states: [CommentState]
+        /// Positions in `states` of the present comments, in thread order.
+        let present: [Int]
+        /// Each id's first place in `present`.
+        let firstByID: [String: Int]
+        /// For each place in `present`, the first place of the same id (itself unless the id repeats).
+        let firstPlace: [Int]
+
+        init(_ states: [CommentState]) {
+            self.states = states
+            present = states.indices.filter { states[$0].present }
+            var first: [String: Int] = [:]
+            first.reserveCapacity(present.count)
+            var firstPlace: [Int] = []
+            firstPlace.reserveCapacity(present.count)
+            for (k, i) in present.enumerated() {
+                // One hash for a new id (nearly all of them); a repeated id gets its first place back.
+                if let earlier = first.updateValue(k, forKey: states[i].comment.id) {
+                    first[states[i].comment.id] = earlier
+                    firstPlace.append(earlier)
+                } else {
+                    firstPlace.append(k)
+                }
+            }
+            firstByID = first
+            self.firstPlace = firstPlace
+        }
+
+        /// For each present comment, the first place of its id among `other`'s, nil where `other` lacks it.
+        func matches(in other: Side) -> [Int?] {
+            present.map { other.firstByID[states[$0].comment.id] }
+        }
     }
 
     /// `after` in order, each comment only in `before` inserted after its nearest predecessor there.
-    static func merge(before: [Comment], after: [Comment], afterByID: [String: Int]) -> [Comment] {
-        var inserts: [String: [Comment]] = [:]  // predecessor id ("" = start) → removed comments after it
-        var lastKept = ""
-        for c in before {
-            if afterByID[c.id] != nil {
-                lastKept = c.id
+    static func merge(before: Side, after: Side, inAfter: [Int?]) -> [Comment] {
+        // By the first place in `after` of the predecessor's id → removed comments after it. The start is
+        // keyed as the empty id was (so a comment whose id is empty is followed by the start's too).
+        let start = after.firstByID[""] ?? -1
+        var inserts: [Int: [Int]] = [:]
+        var lastKept = start
+        for (k, i) in before.present.enumerated() {
+            if let j = inAfter[k] {
+                lastKept = j
             } else {
-                inserts[lastKept, default: []].append(c)
+                inserts[lastKept, default: []].append(i)
             }
         }
-        if inserts.isEmpty { return after }
-        var out = inserts[""] ?? []
-        out.reserveCapacity(after.count + inserts.values.reduce(0) { $0 + $1.count })
-        for c in after {
-            out.append(c)
-            if let r = inserts[c.id] { out += r }
+        if inserts.isEmpty { return after.present.map { after.states[$0].comment } }
+        var out: [Comment] = []
+        out.reserveCapacity(after.present.count + inserts.values.reduce(0) { $0 + $1.count })
+        for i in inserts[start] ?? [] { out.append(before.states[i].comment) }
+        for (j, i) in after.present.enumerated() {
+            out.append(after.states[i].comment)
+            // After every comment with that id (a repeated id repeats them, as it always has).
+            if let r = inserts[after.firstPlace[j]] { for i in r { out.append(before.states[i].comment) } }
         }
         return out
     }

@@ -168,8 +168,12 @@ enum Paragraphs {
 
     static func decode(_ text: String) -> [String] {
         var text = text
-        let split = text.withUTF8 { buf -> [String]? in
-            guard let first = buf.first, first == separator else { return nil }
+        return text.withUTF8 { decode(utf8: $0) }
+    }
+
+    /// From the column's bytes, without making a string of the whole first: each paragraph is made once.
+    static func decode(utf8 buf: UnsafeBufferPointer<UInt8>) -> [String] {
+        if let first = buf.first, first == separator {
             // A plain loop over the bytes: the generic split was a fifth of reading a large thread's state.
             var out: [String] = []
             var start = 1
@@ -180,8 +184,8 @@ enum Paragraphs {
             out.append(String(decoding: UnsafeBufferPointer(rebasing: buf[start...]), as: UTF8.self))
             return out
         }
-        if let split { return split }
-        if text.isEmpty { return [] }
+        if buf.isEmpty { return [] }
+        let text = String(decoding: buf, as: UTF8.self)
         return JSONText.decode([String].self, text) ?? [text]
     }
 }
