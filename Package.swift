@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "PalimpsestStore", dependencies: [
             "PalimpsestCore", "CZstd",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),  // SQLiteColumns: columns read in place
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PalimpsestRender", dependencies: ["PalimpsestCore"]),

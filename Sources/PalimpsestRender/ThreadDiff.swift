@@ -28,7 +28,13 @@ public struct ThreadDiff: Sendable {
     public var edited: [Edit]
     public var moved: [Move]
     /// The union of both threads in thread order (removed comments where they stood), for the threaded view.
-    public var merged: [Comment]
+    /// Built when asked: a comparison that is not shown threaded never copies the whole thread.
+    public var merged: [Comment] { ThreadDiff.merge(before: before, after: after, inAfter: inAfter) }
+
+    /// Both sides and how they match, kept for `merged` (the snapshots' own arrays, shared, not copied).
+    private let before: Side
+    private let after: Side
+    private let inAfter: [Int?]
 
     public var articleChanged: Bool {
         titleBefore != titleAfter || bylineBefore != bylineAfter || !addedParagraphs.isEmpty
@@ -57,6 +63,9 @@ public struct ThreadDiff: Sendable {
         let before = Side(old.comments)
         let after = Side(new.comments)
         let inAfter = before.matches(in: after)
+        self.before = before
+        self.after = after
+        self.inAfter = inAfter
         let inBefore = after.matches(in: before)
         var added: [Comment] = []
         var edited: [Edit] = []
@@ -79,7 +88,6 @@ public struct ThreadDiff: Sendable {
         removed = zip(before.present, inAfter).compactMap { i, k in k == nil ? before.states[i].comment : nil }
         self.edited = edited
         self.moved = moved
-        merged = ThreadDiff.merge(before: before, after: after, inAfter: inAfter)
     }
 
     /// Text, author or kind changed (borrowed, not copied: called once per comment in both).
