@@ -298,6 +298,7 @@ struct ArticleTree {
     /// Readability's visibility test: no `hidden`, no `display:none` or `visibility:hidden`, no aria-hidden
     /// (except image fallbacks), no modal dialog; and no screen-reader-only text.
     private static func isProbablyVisible(_ node: HTMLNode) -> Bool {
+        if !node.hasAttributes { return true }  // most paragraphs and list items: nothing to read
         if node.hasAttribute("hidden") { return false }
         let hiddenStyle = node.withAttributeBytes("style") { s -> Bool in
             TextWalk.containsIgnoringCase(s, "display:none", ignoringSpaces: true)

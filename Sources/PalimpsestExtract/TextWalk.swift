@@ -187,7 +187,14 @@ struct TextWalk {
     static func containsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ word: String,
                                      ignoringSpaces: Bool = false) -> Bool
     {
-        let w = Array(word.utf8)
+        // The word's own UTF-8 in place (a literal is contiguous): no array per call, this runs per element.
+        var word = word
+        return word.withUTF8 { w in containsIgnoringCase(bytes, w, ignoringSpaces: ignoringSpaces) }
+    }
+
+    static func containsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ w: UnsafeBufferPointer<UInt8>,
+                                     ignoringSpaces: Bool) -> Bool
+    {
         guard !w.isEmpty else { return true }
         var i = 0
         while i < bytes.count {

@@ -289,6 +289,9 @@ public struct HTMLNode: Hashable {
         return UnsafeBufferPointer(start: v, count: strlen(UnsafeRawPointer(v).assumingMemoryBound(to: CChar.self)))
     }
 
+    /// True when the element has at least one attribute.
+    public var hasAttributes: Bool { isElement && ptr.pointee.properties != nil }
+
     /// True when the element has the attribute (with or without a value).
     public func hasAttribute(_ name: StaticString) -> Bool {
         withAttributeBytes(name) { _ in true } ?? false
