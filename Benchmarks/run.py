@@ -209,6 +209,9 @@ def report(r, quick, started):
     L = []
     L.append("# Benchmarks\n")
     L.append(f"Measured {started:%Y-%m-%d %H:%M} UTC on {machine()}.  ")
+    if r.get("measured"):
+        # Parts re-run alone (--only) keep the time of their own run.
+        L.append("Parts measured at: " + ", ".join(f"{k} {v}" for k, v in sorted(r["measured"].items())) + ".  ")
     L.append("Command: `python3 Benchmarks/run.py" + (" --quick" if quick else "") + "` (builds release, runs everything, "
              "writes this file). Comparisons are made in the same run and given as ratios; the machine is shared "
              "and noisy, so read speeds to within ±15%.\n")
@@ -331,6 +334,8 @@ def main():
         storage(r, args.quick)
     if "runner" in args.only:
         runner(r, args.quick)
+    for part in args.only:
+        r.setdefault("measured", {})[part] = f"{started:%Y-%m-%d %H:%M} UTC"
     with open(results, "w") as f:
         json.dump(r, f, indent=1, default=str)
     with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
