@@ -6,50 +6,11 @@ extension HTMLNode {
     /// Visits this element and every element below it, in document order. The walk follows the tree's own
     /// links (first child, next sibling, parent): no stack, no allocation, any depth.
     func forEachElement(_ visit: (HTMLNode) -> Void) {
-        walkElements { visit($0); return true }
-    }
-
-    /// The first element (this one or below, in document order) that `test` accepts.
-    func firstElement(where test: (HTMLNode) -> Bool) -> HTMLNode? {
-        var found: HTMLNode?
-        walkElements { node in
-            if test(node) { found = node; return false }
+        visit(self)
+        forEachNode { node in
+            if node.isElement { visit(node) }
             return true
         }
-        return found
-    }
-
-    /// The walk behind `forEachElement`, stopped when `visit` returns false.
-    private func walkElements(_ visit: (HTMLNode) -> Bool) {
-        guard visit(self) else { return }
-        var next = firstChild
-        while var node = next {
-            if node.isElement {
-                guard visit(node) else { return }
-                if let child = node.firstChild { next = child; continue }
-            }
-            next = nil
-            while true {
-                if let sibling = node.nextSibling { next = sibling; break }
-                guard let up = node.parent, up != self else { break }
-                node = up
-            }
-        }
-    }
-
-    /// Whether the id is exactly one of `ids` (case kept, as XPath's `@id='x'`).
-    func idIs(any ids: [[UInt8]]) -> Bool {
-        withAttributeBytes("id") { HTMLNode.isOne(of: ids, $0) } ?? false
-    }
-
-    /// Whether one of the class tokens is exactly one of `tokens` (case kept).
-    func classTokenIs(any tokens: [[UInt8]]) -> Bool {
-        withAttributeBytes("class") { HTMLNode.hasToken(of: tokens, in: $0) } ?? false
-    }
-
-    /// Whether the class, as written (case kept), contains one of `words`.
-    func classContains(any words: [[UInt8]]) -> Bool {
-        withAttributeBytes("class") { HTMLNode.containsOne(of: words, in: $0) } ?? false
     }
 
     /// `bytes` is exactly one of `values` (case kept).
@@ -59,12 +20,14 @@ extension HTMLNode {
 
     /// One of the space-separated tokens of `bytes` is exactly one of `tokens` (case kept).
     static func hasToken(of tokens: [[UInt8]], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        anyToken(of: bytes) { token in tokens.contains { $0.elementsEqual(token) } }
+    }
+
+    /// Whether `test` accepts one of the space-separated tokens of `bytes`.
+    static func anyToken(of bytes: UnsafeBufferPointer<UInt8>, _ test: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         var start = 0
         for i in 0...bytes.count where i == bytes.count || isSpace(bytes[i]) {
-            if i > start {
-                let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                if tokens.contains(where: { $0.elementsEqual(token) }) { return true }
-            }
+            if i > start, test(UnsafeBufferPointer(rebasing: bytes[start..<i])) { return true }
             start = i + 1
         }
         return false
@@ -148,18 +111,9 @@ extension HTMLNode {
     /// Whether the id, or one of the class tokens, equals one of `tokens` (lower case; ASCII letters compared
     /// without case).
     func idOrClassTokenIs(any tokens: [[UInt8]]) -> Bool {
-        if withAttributeBytes("id", { bytes in tokens.contains { HTMLNode.equal(bytes, $0) } }) == true { return true }
-        return withAttributeBytes("class") { bytes -> Bool in
-            var start = 0
-            for i in 0...bytes.count where i == bytes.count || HTMLNode.isSpace(bytes[i]) {
-                if i > start {
-                    let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                    if tokens.contains(where: { HTMLNode.equal(token, $0) }) { return true }
-                }
-                start = i + 1
-            }
-            return false
-        } == true
+        func isOne(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { tokens.contains { HTMLNode.equal(bytes, $0) } }
+        if withAttributeBytes("id", isOne) == true { return true }
+        return withAttributeBytes("class") { HTMLNode.anyToken(of: $0, isOne) } == true
     }
 
     static func equal(_ a: UnsafeBufferPointer<UInt8>, _ lowered: [UInt8]) -> Bool {
@@ -216,33 +170,30 @@ struct ByteWords: Sendable {
 
     /// The lowest index of a word found in `hay`, among the words before `limit`.
     func lowestMatch(in hay: UnsafeBufferPointer<UInt8>, below limit: Int) -> Int? {
-        guard shortest > 0, hay.count >= shortest else { return nil }
-        var best: Int?
-        starts.withUnsafeBufferPointer { starts in
-            for i in 0...(hay.count - shortest) where starts[Int(hay[i])] {
-                let first = HTMLNode.lower(hay[i])
-                for (k, w) in words.enumerated() where k < (best ?? limit) && w[0] == first && i + w.count <= hay.count {
-                    var j = 1
-                    while j < w.count && HTMLNode.lower(hay[i + j]) == w[j] { j += 1 }
-                    if j == w.count { best = k }
-                }
-            }
-        }
-        return best
+        match(in: hay, below: limit, first: false)
     }
 
     func occurs(in hay: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard shortest > 0, hay.count >= shortest else { return false }
+        match(in: hay, below: words.count, first: true) != nil
+    }
+
+    /// The index of a word (before `limit`) found in `hay`: the first one met with `first`, else the lowest.
+    private func match(in hay: UnsafeBufferPointer<UInt8>, below limit: Int, first: Bool) -> Int? {
+        guard shortest > 0, hay.count >= shortest else { return nil }
+        var best: Int?
         return starts.withUnsafeBufferPointer { starts in
             for i in 0...(hay.count - shortest) where starts[Int(hay[i])] {
-                let first = HTMLNode.lower(hay[i])
-                for w in words where w[0] == first && i + w.count <= hay.count {
+                let start = HTMLNode.lower(hay[i])
+                for (k, w) in words.enumerated() where k < (best ?? limit) && w[0] == start && i + w.count <= hay.count {
                     var j = 1
                     while j < w.count && HTMLNode.lower(hay[i + j]) == w[j] { j += 1 }
-                    if j == w.count { return true }
+                    if j == w.count {
+                        if first { return k }
+                        best = k
+                    }
                 }
             }
-            return false
+            return best
         }
     }
 }

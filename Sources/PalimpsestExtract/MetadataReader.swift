@@ -84,7 +84,8 @@ enum MetadataReader {
     /// Records what one element says; returns whether to look inside it.
     private static func visit(_ node: HTMLNode, _ found: inout Found) -> Bool {
         // One lookup of the element's name, then only the attributes that element can carry.
-        switch ArticleTag(node) {
+        let tag = ArticleTag(node)
+        switch tag {
         case .meta:
             guard let content = node.attribute("content").map(TextWalk.fold) else { return false }
             if let property = node.attribute("property") {
@@ -121,7 +122,7 @@ enum MetadataReader {
         case .h1, .h2:
             let text = TextWalk.fold(node.textContent)
             found.headings.append(text)
-            if node.hasName("h1") { found.h1s.append(text) }
+            if tag == .h1 { found.h1s.append(text) }
             return false
         case .a:
             readItemprop(node, &found)

@@ -227,19 +227,9 @@ public struct HTMLNode: Hashable {
                 return n[buf.count] == 0
             }
             if matches {
-                // HTML attributes hold one text child (none for a bare attribute like `hidden`).
-                if let child = attr.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
-                   let c = child.pointee.content
-                {
-                    return try body(UnsafeBufferPointer(
-                        start: c, count: strlen(UnsafeRawPointer(c).assumingMemoryBound(to: CChar.self))))
-                }
-                if attr.pointee.children == nil { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
-                guard let v = xmlNodeGetContent(UnsafeMutableRawPointer(attr).assumingMemoryBound(to: xmlNode.self))
-                else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
-                defer { palimpsest_xml_free(v) }
-                return try body(UnsafeBufferPointer(
-                    start: v, count: strlen(UnsafeRawPointer(v).assumingMemoryBound(to: CChar.self))))
+                var copy: UnsafeMutablePointer<xmlChar>?
+                defer { if let copy { palimpsest_xml_free(copy) } }
+                return try body(HTMLNode.value(attr, copy: &copy))
             }
             a = attr.pointee.next
         }
@@ -275,7 +265,8 @@ public struct HTMLNode: Hashable {
         return try body(id, cls)
     }
 
-    /// An attribute's value in place (its one text child), or a copy libxml2 makes (to be freed) otherwise.
+    /// An attribute's value in place (HTML attributes hold one text child; none for a bare attribute like
+    /// `hidden`), or else a copy libxml2 makes, handed back in `copy` to be freed.
     private static func value(_ attr: xmlAttrPtr, copy: inout UnsafeMutablePointer<xmlChar>?) -> UnsafeBufferPointer<UInt8> {
         if let child = attr.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
            let c = child.pointee.content
