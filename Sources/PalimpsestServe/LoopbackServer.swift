@@ -132,27 +132,13 @@ private final class ServerCore: @unchecked Sendable {
 
     init(handler: @escaping LoopbackServer.Handler) throws {
         self.handler = handler
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LoopbackError("socket: \(String(cString: strerror(errno)))") }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 128) == 0 else {
+        let (fd, port) = try LoopbackSocket.bind()
+        guard listen(fd, 128) == 0 else {
             let message = String(cString: strerror(errno))
             close(fd)
-            throw LoopbackError("bind/listen on 127.0.0.1: \(message)")
+            throw LoopbackError("listen on 127.0.0.1: \(message)")
         }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        self.port = port
         listener = fd
     }
 
@@ -305,4 +291,47 @@ private final class ServerCore: @unchecked Sendable {
         default: "Status"
         }
     }
+}
+
+/// A TCP socket bound to a free port of 127.0.0.1 (the kernel picks it).
+enum LoopbackSocket {
+    static func bind() throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LoopbackError("socket: \(String(cString: strerror(errno)))") }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw LoopbackError("bind on 127.0.0.1: \(message)")
+        }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
+    }
+}
+
+/// A port of 127.0.0.1 held bound but never listening, for "nothing answers there": a connection is refused,
+/// and no server (of this process or another) can take the port while it is held. (A stopped server's port
+/// may be handed to the next server that asks for one.)
+public final class ClosedPort: Sendable {
+    public let port: Int
+    private let fd: Int32
+
+    public init() throws {
+        (fd, port) = try LoopbackSocket.bind()
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    deinit { close(fd) }
 }

@@ -170,10 +170,10 @@ final class JumpClock: WallClock, @unchecked Sendable {
     }
 
     @Test func anUnreachableHostIsANetworkFailure() async throws {
-        let server = try LoopbackServer { _ in .html("<p>x</p>") }
-        let url = server.baseURL + "/"
-        server.stop()
+        let closed = try ClosedPort()
+        let url = closed.baseURL + "/"
         let f = await fetchError { _ = try await Fetcher(options: testOptions(robots: true)).fetch(url) }
+        withExtendedLifetime(closed) {}
         #expect(f?.reason == .network)
         #expect(f?.curlCode == 7)
         #expect(f?.message.contains("robots.txt") == true)
